@@ -1,0 +1,45 @@
+# Two commands on a fresh machine: `make run` and `make test`. Both create and use .venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DATA_DIR ?= .data
+INDEX_STAMP := $(DATA_DIR)/.index-built
+CORPUS := $(wildcard data/corpus/*.md data/corpus/*.txt data/corpus/*.docx)
+
+.PHONY: install index run test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(STAMP)
+
+# Rebuilt when missing or older than any corpus file (or the corpus folder itself).
+$(INDEX_STAMP): $(STAMP) $(CORPUS) data/corpus
+	$(BIN)/python -m rag ingest
+	mkdir -p $(DATA_DIR) && touch $@
+
+index: $(INDEX_STAMP)
+
+run: install index
+	$(BIN)/streamlit run app.py
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# pytest exits 5 when it collects no test; that is reported, not treated as a crash.
+test: lint
+	$(BIN)/python -m pytest; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 0; fi; exit $$rc
+
+bench: install
+	$(BIN)/python bench/bench_retrieval.py
+
+clean:
+	rm -rf $(DATA_DIR) .pytest_cache

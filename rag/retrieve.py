@@ -1,0 +1,248 @@
+"""Hybrid retrieval: dense (Chroma) + BM25 (jieba tokens) fused by reciprocal rank fusion."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from rag.index import ChunkStore
+
+RRF_K = 60
+EMBED_CHARS = 400
+TOKENIZER_VERSION = "jieba-1"
+# Terms of the field jieba would otherwise cut in two.
+_DOMAIN_WORDS = (
+    "双拥 拥军优属 军烈属 退役军人 退役军人服务站 优抚对象 现役军人 国防教育 征兵 军民共建 "
+    "综治 网格化 网格员 矛盾纠纷 群防群治 平安建设 反诈 出租屋 流动人口 学雷锋 志愿服务 "
+    "志愿者 新时代文明实践站 文明创建 创文 移风易俗 党建 三会一课 主题党日 在职党员 红色物业 "
+    "居家养老 日间照料 老年助餐 高龄津贴 适老化 空巢老人 独居老人 禁毒 吸毒人员 社区戒毒 "
+    "社区康复 易制毒 消防 微型消防站 九小场所 电动自行车 疏散演练 垃圾分类 厨余垃圾 "
+    "桶边督导 病媒生物 零就业家庭 公益性岗位 灵活就业 春风行动 防汛 应急预案 避难场所 "
+    "防灾减灾 关工委 儿童之家 留守儿童 困境儿童 防溺水 居委会 党群服务中心"
+).split()
+_STOPWORDS = frozenset(
+    "的 了 和 与 及 等 是 在 对 为 将 把 由 于 以 并 或 其 之 也 都 而 中 上 下 个 一 "
+    "我 我们 社区 工作 开展 进行 加强".split()
+)
+_TOKEN_OK = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    for word in _DOMAIN_WORDS:
+        jieba.add_word(word, freq=20000)
+    jieba.initialize()
+    return jieba
+
+
+def tokenize(text: str) -> list[str]:
+    """Search tokens: jieba words and sub-words, lower-cased, no stopwords or punctuation."""
+    with _lock:
+        words = _jieba().lcut_for_search(text)
+    return [w.lower() for w in words if _TOKEN_OK.search(w) and w not in _STOPWORDS]
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    text: str
+    score: float
+    doc_id: str
+    title: str
+    topic: str
+    kind: str
+    section: str
+    role: str
+    position: int
+    source_id: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _as_list(value: str | list[str] | tuple[str, ...] | None) -> list[str] | None:
+    if value is None or value == "":
+        return None
+    return [value] if isinstance(value, str) else list(value)
+
+
+def chroma_where(topic=None, kind=None, role=None) -> dict | None:
+    """A Chroma `where` filter for the given topic/kind/role values."""
+    clauses = []
+    for field, value in (("topic", topic), ("kind", kind), ("role", role)):
+        values = _as_list(value)
+        if values:
+            clauses.append({field: {"$in": values}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+class _Bm25:
+    """A BM25 index over everything the store holds, rebuilt when the store's revision moves."""
+
+    def __init__(self, store: ChunkStore):
+        import bm25s
+
+        self.revision = store.revision()
+        self.ids: list[str] = []
+        self.texts: list[str] = []
+        self.metas: list[dict] = []
+        corpus_tokens = []
+        for stored in store.iter_all():
+            self.ids.append(stored.id)
+            self.texts.append(stored.text)
+            self.metas.append(stored.meta)
+            if stored.meta.get("tokenizer") == TOKENIZER_VERSION:
+                tokens = stored.meta.get("tokens", "").split()
+            else:
+                tokens = tokenize(context_text(stored.meta, stored.text))
+            corpus_tokens.append(tokens or ["∅"])
+        self.index = bm25s.BM25()
+        if corpus_tokens:
+            self.index.index(corpus_tokens, show_progress=False)
+        self.position = {id_: i for i, id_ in enumerate(self.ids)}
+
+    def search(
+        self, query_tokens: list[str], n: int, mask: np.ndarray | None
+    ) -> list[tuple[str, float]]:
+        if not self.ids or not query_tokens:
+            return []
+        scores = self.index.get_scores(query_tokens)
+        if mask is not None:
+            scores = np.where(mask, scores, 0.0)
+        top = np.argsort(-scores, kind="stable")[:n]
+        return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+    def mask(self, topic=None, kind=None, role=None) -> np.ndarray | None:
+        filters = [(f, _as_list(v)) for f, v in (("topic", topic), ("kind", kind), ("role", role))]
+        filters = [(f, set(v)) for f, v in filters if v]
+        if not filters:
+            return None
+        return np.array([all(m.get(f) in v for f, v in filters) for m in self.metas], dtype=bool)
+
+
+def context_text(meta: dict, text: str) -> str:
+    """The text that is tokenised for a chunk (title, section, body)."""
+    return f"{meta.get('title', '')}\n{meta.get('section', '')}\n{text}"
+
+
+def embedding_text(meta: dict, text: str) -> str:
+    """The text that is embedded: the context cut to EMBED_CHARS (e5 cost grows with length)."""
+    return context_text(meta, text)[:EMBED_CHARS]
+
+
+class Retriever:
+    """Dense + BM25 retrieval with filters, near-duplicate removal and optional MMR."""
+
+    def __init__(self, store: ChunkStore, semantic: bool = True):
+        self.store = store
+        self.semantic = semantic
+        self._bm25: _Bm25 | None = None
+        self._bm25_lock = threading.Lock()
+
+    def bm25(self) -> _Bm25:
+        """The BM25 side, rebuilt if the store changed since it was built."""
+        with self._bm25_lock:
+            if self._bm25 is None or self._bm25.revision != self.store.revision():
+                self._bm25 = _Bm25(self.store)
+            return self._bm25
+
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        *,
+        topic=None,
+        kind=None,
+        role=None,
+        mode: str = "hybrid",
+        mmr: float | None = None,
+        exclude_ids: set[str] | frozenset[str] = frozenset(),
+    ) -> list[Hit]:
+        """The k best chunks for a query; mode is hybrid, dense or bm25; mmr is λ in (0, 1]."""
+        pool = max(4 * k, 40) + len(exclude_ids)
+        bm25 = self.bm25()
+        rankings: list[list[str]] = []
+        dense_scores: dict[str, float] = {}
+        if mode in ("hybrid", "dense"):
+            qvec = self.store.embedding_function.embed_query([query])[0]
+            dense = self.store.query_dense(qvec, pool, chroma_where(topic, kind, role))
+            dense_scores = {i: 1.0 - d for i, d in dense}
+            rankings.append([i for i, _ in dense])
+        if mode in ("hybrid", "bm25"):
+            lexical = bm25.search(tokenize(query), pool, bm25.mask(topic, kind, role))
+            rankings.append([i for i, _ in lexical])
+            if mode == "bm25":
+                dense_scores = dict(lexical)
+        fused: dict[str, float] = {}
+        for ranking in rankings:
+            for rank, id_ in enumerate(ranking):
+                fused[id_] = fused.get(id_, 0.0) + 1.0 / (RRF_K + rank + 1)
+        if mode != "hybrid":
+            fused = {i: dense_scores[i] for i in fused}
+        ordered = [i for i in sorted(fused, key=lambda i: (-fused[i], i)) if i not in exclude_ids]
+        ordered = [i for i in ordered if i in bm25.position]
+        ordered = _drop_near_duplicates(ordered, lambda i: bm25.texts[bm25.position[i]])
+        if mmr is not None and len(ordered) > k:
+            ordered = self._mmr(ordered[: 3 * k], k, mmr, fused)
+        hits = []
+        for id_ in ordered[:k]:
+            meta = bm25.metas[bm25.position[id_]]
+            hits.append(
+                Hit(
+                    id=id_,
+                    text=bm25.texts[bm25.position[id_]],
+                    score=round(fused[id_], 6),
+                    doc_id=meta["doc_id"],
+                    title=meta["title"],
+                    topic=meta["topic"],
+                    kind=meta["kind"],
+                    section=meta.get("section", ""),
+                    role=meta.get("role", ""),
+                    position=int(meta.get("position", 0)),
+                    source_id=meta["source_id"],
+                )
+            )
+        return hits
+
+    def _mmr(self, ids: list[str], k: int, lam: float, relevance: dict[str, float]) -> list[str]:
+        vectors = self.store.embeddings_of(ids)
+        mat = {i: np.asarray(v, dtype=np.float32) for i, v in vectors.items()}
+        top = max(relevance[i] for i in ids) or 1.0
+        chosen: list[str] = []
+        rest = list(ids)
+        while rest and len(chosen) < k:
+
+            def gain(i: str) -> float:
+                sim = max((float(mat[i] @ mat[j]) for j in chosen), default=0.0)
+                return lam * relevance[i] / top - (1 - lam) * sim
+
+            best = max(rest, key=gain)
+            chosen.append(best)
+            rest.remove(best)
+        return chosen + rest
+
+
+def _shingles(text: str, n: int = 4) -> set[str]:
+    text = re.sub(r"\W", "", text)
+    return {text[i : i + n] for i in range(max(1, len(text) - n + 1))}
+
+
+def _drop_near_duplicates(ids: list[str], text_of, threshold: float = 0.8) -> list[str]:
+    """Keep the first of chunks whose 4-gram Jaccard similarity exceeds the threshold."""
+    kept: list[tuple[str, set[str]]] = []
+    for id_ in ids:
+        sh = _shingles(text_of(id_))
+        if all(len(sh & s) / max(1, len(sh | s)) < threshold for _, s in kept):
+            kept.append((id_, sh))
+    return [i for i, _ in kept]

