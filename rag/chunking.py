@@ -1,4 +1,4 @@
-"""Heading-aware chunking: 一、 → （一） → 1. → （1） and unnumbered headings; sentences stay whole."""
+"""Heading-aware chunking (一、 （一） 1. （1） and unnumbered headings); sentences stay whole."""
 
 from __future__ import annotations
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from functools import lru_cache
 from pathlib import Path
 
 import charset_normalizer
@@ -15,35 +14,32 @@ SUPPORTED_SUFFIXES = (".txt", ".md", ".docx")
 MAX_FILE_BYTES = 20 * 1024 * 1024
 # Candidates when a file is not UTF-8. cp950 is Big5 as Windows writes it.
 _LEGACY_CODECS = ("gb18030", "cp950")
-_MIN_COMMON_RATIO = 0.85
-_MIN_MARGIN = 0.10
+_COMMON_WORD = 500  # jieba dictionary frequency of a "common" word
+_MIN_PLAUSIBLE = 0.25
+_MIN_MARGIN = 0.15
 
 
-@lru_cache(maxsize=1)
-def common_chars() -> frozenset[str]:
-    """The ~3,500 most frequent Chinese characters, counted over jieba's dictionary."""
-    import jieba
+def plausibility(text: str) -> float:
+    """Share of Chinese characters inside common dictionary words (real text ≈ 0.45–0.6).
 
-    counts: dict[str, int] = {}
-    dict_path = Path(jieba.__file__).parent / "dict.txt"
-    with dict_path.open(encoding="utf-8") as f:
-        for line in f:
-            word, freq, *_ = line.split(" ")
-            for ch in word:
-                counts[ch] = counts.get(ch, 0) + int(freq)
-    ranked = sorted(counts, key=counts.__getitem__, reverse=True)
-    return frozenset(ch for ch in ranked[:3500] if "\u4e00" <= ch <= "\u9fff")
-
-
-def _common_ratio(text: str) -> float:
-    """Share of CJK characters that are common once converted to Simplified."""
+    Mis-decoded bytes and random characters almost never form frequent words, even when
+    every single character is a common one.
+    """
+    from rag.retrieve import _jieba
     from rag.text import to_simplified
 
-    cjk = [ch for ch in to_simplified(text) if "\u4e00" <= ch <= "\u9fff"]
-    if not cjk:
+    simplified = to_simplified(text)
+    han = sum("\u4e00" <= ch <= "\u9fff" for ch in simplified)
+    if not han:
         return 0.0
-    common = common_chars()
-    return sum(ch in common for ch in cjk) / len(cjk)
+    jieba = _jieba()
+    freq = jieba.dt.FREQ
+    covered = sum(
+        len(w)
+        for w in jieba.lcut(simplified, HMM=False)
+        if len(w) > 1 and freq.get(w, 0) >= _COMMON_WORD
+    )
+    return covered / han
 
 
 def decode_bytes(data: bytes, name: str = "文件") -> str:
@@ -67,15 +63,16 @@ def decode_bytes(data: bytes, name: str = "文件") -> str:
             decoded[codec] = data.decode(codec)
         except UnicodeDecodeError:
             continue
-    scored = sorted(((_common_ratio(t), c) for c, t in decoded.items()), reverse=True)
-    if scored and scored[0][0] >= _MIN_COMMON_RATIO:
+    scored = sorted(((plausibility(t), c) for c, t in decoded.items()), reverse=True)
+    if scored and scored[0][0] >= _MIN_PLAUSIBLE:
         runner_up = scored[1][0] if len(scored) > 1 else 0.0
         if scored[0][0] - runner_up >= _MIN_MARGIN:
             return decoded[scored[0][1]]
+        # Both readings look like text: let charset-normalizer's coherence measure decide,
+        # but only when it clearly prefers one of our two candidates.
         guess = charset_normalizer.from_bytes(data, cp_isolation=list(decoded)).best()
-        if guess is not None and guess.encoding.replace("_", "") in {"gb18030", "cp950", "big5"}:
-            codec = "cp950" if guess.encoding in {"big5", "cp950"} else "gb18030"
-            return decoded[codec]
+        if guess is not None and guess.encoding in {"gb18030", "cp950", "big5"}:
+            return decoded["cp950" if guess.encoding in {"big5", "cp950"} else "gb18030"]
     raise EncodingError(
         f"无法确定{name}的文字编码（不是 UTF-8，也无法可靠判断为 GBK/GB18030 或 Big5）。"
         "请用记事本或 WPS 将文件另存为 UTF-8 编码后重试。"
