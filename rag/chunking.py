@@ -14,7 +14,7 @@ _LEVELS = (
     (1, re.compile(rf"^([{_CN}]{{1,3}})、\s*(.*)$")),
     (2, re.compile(rf"^（([{_CN}]{{1,3}})）\s*(.*)$")),
     (4, re.compile(r"^（(\d{1,2})）\s*(.*)$")),
-    (3, re.compile(r"^(\d{1,2})[.．、](?!\d)\s*(.*)$")),
+    (3, re.compile(r"^(\d{1,2})[.．、]\s*(.*)$")),
 )
 _LABELS = {1: "{}、", 2: "（{}）", 3: "{}.", 4: "（{}）"}
 # Checked in this order: "保障措施" is 保障 before it is 措施, "总体要求" 指导思想 before 要求.
@@ -108,6 +108,11 @@ def _units(doc: CorpusDoc) -> list[_Unit]:
     return units
 
 
+def _is_bare_heading(line: str) -> bool:
+    heading = _parse_heading(line)
+    return bool(heading) and "。" not in line and len(line) <= 32
+
+
 def _size(units: list[_Unit]) -> int:
     return sum(len(u.text) + 1 for u in units)
 
@@ -171,7 +176,11 @@ def _pack(group: list[_Unit]) -> list[tuple[str, tuple[str, ...], str]]:
     for piece, unit in parts:
         size = sum(len(p) + 1 for p, _ in chunks[-1])
         if chunks[-1] and size + len(piece) > MAX_CHARS:
-            chunks.append([])
+            # A heading line goes with the text it heads, not at the end of a chunk.
+            carried = []
+            while len(chunks[-1]) > 1 and _is_bare_heading(chunks[-1][-1][0]):
+                carried.insert(0, chunks[-1].pop())
+            chunks.append(carried)
         chunks[-1].append((piece, unit))
     # Fold a short tail into its predecessor when both fit.
     if len(chunks) > 1:
@@ -199,3 +208,35 @@ def _common_prefix(paths: list[tuple[str, ...]]) -> tuple[str, ...]:
     if len(prefix) < len(paths[0]) and len(paths) > 1 and paths[0][:-1] == prefix:
         return paths[0]
     return prefix
+
+
+def cn_number(text: str) -> int:
+    """一 … 九十九 as an integer."""
+    digits = "一二三四五六七八九"
+    if text == "十":
+        return 10
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (digits.index(tens) + 1 if tens else 1) * 10 + (
+            digits.index(ones) + 1 if ones else 0
+        )
+    return digits.index(text) + 1
+
+
+def numbering_problems(body: str) -> list[str]:
+    """Heading numbers that skip, repeat or restart wrongly (一、 → （一） → 1. → （1））."""
+    problems = []
+    counters = {1: 0, 2: 0, 3: 0, 4: 0}
+    for line in body.split("\n"):
+        heading = _parse_heading(line)
+        if not heading or heading[0] == 0:
+            continue
+        level = heading[0]
+        label = re.match(r"（?([一二三四五六七八九十\d]+)", heading[1])[1]
+        number = int(label) if label.isdigit() else cn_number(label)
+        if number != counters[level] + 1:
+            problems.append(f"“{line[:20]}”：应为第 {counters[level] + 1} 项")
+        counters[level] = number
+        for deeper in range(level + 1, 5):
+            counters[deeper] = 0
+    return problems
