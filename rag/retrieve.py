@@ -13,7 +13,8 @@ import numpy as np
 from rag.index import ChunkStore
 
 RRF_K = 60
-EMBED_CHARS = 400
+DENSE_WEIGHT = 1.0
+PIECE_CHARS = 250  # characters per embedded piece (e5 cost grows with length)
 TOKENIZER_VERSION = "jieba-1"
 # Terms of the field jieba would otherwise cut in two.
 _DOMAIN_WORDS = (
@@ -136,9 +137,31 @@ def context_text(meta: dict, text: str) -> str:
     return f"{meta.get('title', '')}\n{meta.get('section', '')}\n{text}"
 
 
-def embedding_text(meta: dict, text: str) -> str:
-    """The text that is embedded: the context cut to EMBED_CHARS (e5 cost grows with length)."""
-    return context_text(meta, text)[:EMBED_CHARS]
+def vector_pieces(meta: dict, text: str) -> list[str]:
+    """The paragraph-sized pieces of a chunk that get their own vector, each with its title.
+
+    Short lines (headings) join the line after them; long lines are cut between sentences.
+    """
+    pieces, pending = [], ""
+    for line in text.split("\n"):
+        line = pending + line
+        if len(line) < 30:
+            pending = line + "\n"
+            continue
+        pending = ""
+        current = ""
+        for sentence in re.findall(r"[^。！？；]+[。！？；”]*", line) or [line]:
+            if current and len(current) + len(sentence) > PIECE_CHARS:
+                pieces.append(current)
+                current = ""
+            current += sentence
+        pieces.append(current)
+    if pending.strip():
+        if pieces:
+            pieces[-1] += "\n" + pending.strip()
+        else:
+            pieces.append(pending.strip())
+    return [f"{meta.get('title', '')}\n{p}" for p in pieces]
 
 
 class Retriever:
@@ -172,22 +195,22 @@ class Retriever:
         """The k best chunks for a query; mode is hybrid, dense or bm25; mmr is λ in (0, 1]."""
         pool = max(4 * k, 40) + len(exclude_ids)
         bm25 = self.bm25()
-        rankings: list[list[str]] = []
+        rankings: list[tuple[float, list[str]]] = []
         dense_scores: dict[str, float] = {}
         if mode in ("hybrid", "dense"):
             qvec = self.store.embedding_function.embed_query([query])[0]
             dense = self.store.query_dense(qvec, pool, chroma_where(topic, kind, role))
-            dense_scores = {i: 1.0 - d for i, d in dense}
-            rankings.append([i for i, _ in dense])
+            dense_scores = dict(dense)
+            rankings.append((DENSE_WEIGHT, [i for i, _ in dense]))
         if mode in ("hybrid", "bm25"):
             lexical = bm25.search(tokenize(query), pool, bm25.mask(topic, kind, role))
-            rankings.append([i for i, _ in lexical])
+            rankings.append((1.0, [i for i, _ in lexical]))
             if mode == "bm25":
                 dense_scores = dict(lexical)
         fused: dict[str, float] = {}
-        for ranking in rankings:
+        for weight, ranking in rankings:
             for rank, id_ in enumerate(ranking):
-                fused[id_] = fused.get(id_, 0.0) + 1.0 / (RRF_K + rank + 1)
+                fused[id_] = fused.get(id_, 0.0) + weight / (RRF_K + rank + 1)
         if mode != "hybrid":
             fused = {i: dense_scores[i] for i in fused}
         ordered = [i for i in sorted(fused, key=lambda i: (-fused[i], i)) if i not in exclude_ids]
