@@ -132,29 +132,36 @@ class ChunkStore:
     def replace_source(
         self, source_id: str, chunks: list[Chunk], metas: list[dict], pieces: list[list[tuple]]
     ) -> tuple[int, int, int]:
-        """Write a source's chunks, dropping its old ones; returns (added, replaced, removed).
+        """Write one source's chunks, dropping its old ones; returns (added, replaced, removed)."""
+        return self.replace_sources([(source_id, chunks, metas, pieces)])[source_id]
 
-        `pieces[i]` holds (text, vector) pairs for chunk i.
-        """
-        old = set(self.collection.get(where={"source_id": source_id}, include=[])["ids"])
-        ids = [chunk_id(source_id, i) for i in range(len(chunks))]
-        self._delete_where(source_id)
-        means = []
-        for chunk_pieces in pieces:
-            mean = np.mean([np.asarray(v, dtype=np.float32) for _, v in chunk_pieces], axis=0)
-            means.append(mean / (np.linalg.norm(mean) or 1.0))
-        _add(self.collection, ids, [c.text for c in chunks], metas, means)
-        vec_ids, vec_docs, vec_metas, vec_embs = [], [], [], []
-        for id_, meta, chunk_pieces in zip(ids, metas, pieces, strict=True):
-            filter_meta = {k: meta[k] for k in _VECTOR_META}
-            for j, (text, vector) in enumerate(chunk_pieces):
-                vec_ids.append(f"{id_}#{j:03d}")
-                vec_docs.append(text)
-                vec_metas.append({**filter_meta, "chunk_id": id_})
-                vec_embs.append(vector)
-        _add(self.vectors, vec_ids, vec_docs, vec_metas, vec_embs)
+    def replace_sources(self, batch: list[tuple]) -> dict[str, tuple[int, int, int]]:
+        """Write several sources at once: (source_id, chunks, metas, pieces) each, where
+        `pieces[i]` holds the (text, vector) pairs of chunk i. Writes are batched because
+        Chroma's per-call cost dominates small writes."""
+        counts: dict[str, tuple[int, int, int]] = {}
+        rows: dict[str, list] = {"ids": [], "docs": [], "metas": [], "embs": []}
+        vec_rows: dict[str, list] = {"ids": [], "docs": [], "metas": [], "embs": []}
+        for source_id, chunks, metas, pieces in batch:
+            old = set(self.collection.get(where={"source_id": source_id}, include=[])["ids"])
+            if old:
+                self._delete_where(source_id)
+            ids = [chunk_id(source_id, i) for i in range(len(chunks))]
+            counts[source_id] = (len(set(ids) - old), len(set(ids) & old), len(old - set(ids)))
+            for id_, chunk, meta, chunk_pieces in zip(ids, chunks, metas, pieces, strict=True):
+                vecs = np.asarray([v for _, v in chunk_pieces], dtype=np.float32)
+                mean = vecs.mean(axis=0)
+                _append(rows, id_, chunk.text, meta, mean / (np.linalg.norm(mean) or 1.0))
+                filter_meta = {k: meta[k] for k in _VECTOR_META}
+                # Piece texts stay out of Chroma: its full-text index would cost more than
+                # the vectors themselves, and the chunk record holds the text.
+                for j, vector in enumerate(vecs):
+                    piece_meta = {**filter_meta, "chunk_id": id_}
+                    _append(vec_rows, f"{id_}#{j:03d}", None, piece_meta, vector)
+        _add(self.collection, rows)
+        _add(self.vectors, vec_rows)
         self._bump_revision()
-        return len(set(ids) - old), len(set(ids) & old), len(old - set(ids))
+        return counts
 
     def _delete_where(self, source_id: str) -> int:
         ids = self.collection.get(where={"source_id": source_id}, include=[])["ids"]
@@ -200,14 +207,21 @@ class ChunkStore:
         return dict(zip(got["ids"], got["embeddings"], strict=True))
 
 
-def _add(collection: Collection, ids, documents, metadatas, embeddings) -> None:
-    for start in range(0, len(ids), _BATCH):
+def _append(rows: dict[str, list], id_: str, doc: str | None, meta: dict, emb) -> None:
+    rows["ids"].append(id_)
+    rows["docs"].append(doc)
+    rows["metas"].append(meta)
+    rows["embs"].append(emb)
+
+
+def _add(collection: Collection, rows: dict[str, list]) -> None:
+    for start in range(0, len(rows["ids"]), _BATCH):
         end = start + _BATCH
-        collection.upsert(
-            ids=ids[start:end],
-            documents=documents[start:end],
-            metadatas=metadatas[start:end],
-            embeddings=np.asarray(embeddings[start:end], dtype=np.float32),
+        collection.add(
+            ids=rows["ids"][start:end],
+            documents=None if rows["docs"][start] is None else rows["docs"][start:end],
+            metadatas=rows["metas"][start:end],
+            embeddings=np.asarray(rows["embs"][start:end], dtype=np.float32),
         )
 
 

@@ -133,8 +133,18 @@ def ingest(paths: list[Path], store: ChunkStore, rebuild: bool = False) -> Inges
         planned.append((source, chunks, metas, bool(before)))
     # Embed everything first, so a failure here leaves the index as it was.
     embedded = [_embed_pieces(store, chunks, metas) for _, chunks, metas, _ in planned]
-    for (source, chunks, metas, existed), pieces in zip(planned, embedded, strict=True):
-        added, replaced, removed = store.replace_source(source.source_id, chunks, metas, pieces)
+    counts = (
+        store.replace_sources(
+            [
+                (source.source_id, chunks, metas, pieces)
+                for (source, chunks, metas, _), pieces in zip(planned, embedded, strict=True)
+            ]
+        )
+        if planned
+        else {}
+    )
+    for source, _, _, existed in planned:
+        added, replaced, removed = counts[source.source_id]
         report.chunks_added += added
         report.chunks_replaced += replaced
         report.chunks_removed += removed
