@@ -13,6 +13,8 @@ from rag.index import ChunkStore
 from rag.loaders import SUPPORTED_SUFFIXES
 from rag.retrieve import TOKENIZER_VERSION, tokenize, vector_pieces
 
+INDEX_LAYOUT = "chunks+piece-vectors-1"
+
 
 @dataclass
 class IngestReport:
@@ -42,7 +44,8 @@ class Source:
 
     @property
     def digest(self) -> str:
-        h = hashlib.sha1(TOKENIZER_VERSION.encode())
+        # Index layout and tokenizer are part of the digest: a change re-embeds every source.
+        h = hashlib.sha1(f"{INDEX_LAYOUT}:{TOKENIZER_VERSION}".encode())
         for doc in self.docs:
             h.update(doc.render().encode("utf-8"))
         return h.hexdigest()[:16]
