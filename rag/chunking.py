@@ -49,8 +49,13 @@ class Chunk:
 
     @property
     def context_text(self) -> str:
-        """What is embedded and tokenised: the text with its document title and section."""
-        return f"{self.title}\n{self.section}\n{self.text}"
+        """What is tokenised for BM25: the text with its document title and section."""
+        return context_text(self.title, self.section, self.text)
+
+
+def context_text(title: str, section: str, text: str) -> str:
+    """Title, section path and body: the text BM25 sees for a chunk."""
+    return f"{title}\n{section}\n{text}"
 
 
 def role_of_heading(title: str) -> str | None:

@@ -26,7 +26,6 @@ class Settings(BaseSettings):
     chroma_port: int | None = None
     collection: str = "plan_chunks"
     embedding: Literal["auto", "e5", "hash"] = "auto"
-    max_upload_bytes: int = 5 * 1024 * 1024
 
     @property
     def chroma_path(self) -> Path:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,10 +33,6 @@ class CorpusDoc:
     body: str
     year: int | None = None
     community_type: str | None = None
-
-    @property
-    def digest(self) -> str:
-        return hashlib.sha1(self.render().encode("utf-8")).hexdigest()[:16]
 
     def header(self) -> dict:
         meta = {"title": self.title, "kind": self.kind, "topic": self.topic, "source": self.source}

@@ -143,9 +143,7 @@ class ChunkStore:
         rows: dict[str, list] = {"ids": [], "docs": [], "metas": [], "embs": []}
         vec_rows: dict[str, list] = {"ids": [], "docs": [], "metas": [], "embs": []}
         for source_id, chunks, metas, pieces in batch:
-            old = set(self.collection.get(where={"source_id": source_id}, include=[])["ids"])
-            if old:
-                self._delete_where(source_id)
+            old = set(self._delete_where(source_id))
             ids = [chunk_id(source_id, i) for i in range(len(chunks))]
             counts[source_id] = (len(set(ids) - old), len(set(ids) & old), len(old - set(ids)))
             for id_, chunk, meta, chunk_pieces in zip(ids, chunks, metas, pieces, strict=True):
@@ -163,16 +161,17 @@ class ChunkStore:
         self._bump_revision()
         return counts
 
-    def _delete_where(self, source_id: str) -> int:
+    def _delete_where(self, source_id: str) -> list[str]:
+        """Delete a source's chunk and vector records; returns the chunk ids it had."""
         ids = self.collection.get(where={"source_id": source_id}, include=[])["ids"]
         if ids:
             self.collection.delete(ids=ids)
-        self.vectors.delete(where={"source_id": source_id})
-        return len(ids)
+            self.vectors.delete(where={"source_id": source_id})
+        return ids
 
     def delete_source(self, source_id: str) -> int:
         """Remove a source's chunks; returns how many."""
-        removed = self._delete_where(source_id)
+        removed = len(self._delete_where(source_id))
         if removed:
             self._bump_revision()
         return removed

@@ -25,14 +25,14 @@ def plausibility(text: str) -> float:
     Mis-decoded bytes and random characters almost never form frequent words, even when
     every single character is a common one.
     """
-    from rag.retrieve import _jieba
+    from rag.retrieve import segmenter
     from rag.text import to_simplified
 
     simplified = to_simplified(text)
     han = sum("\u4e00" <= ch <= "\u9fff" for ch in simplified)
     if not han:
         return 0.0
-    jieba = _jieba()
+    jieba = segmenter()
     freq = jieba.dt.FREQ
     covered = sum(
         len(w)

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from rag.chunking import context_text
 from rag.index import ChunkStore
 
 RRF_K = 60
@@ -35,7 +36,8 @@ _lock = threading.Lock()
 
 
 @lru_cache(maxsize=1)
-def _jieba():
+def segmenter():
+    """jieba with the field's terms added (shared by tokenising and encoding detection)."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
@@ -48,7 +50,7 @@ def _jieba():
 def tokenize(text: str) -> list[str]:
     """Search tokens: jieba words and sub-words, lower-cased, no stopwords or punctuation."""
     with _lock:
-        words = _jieba().lcut_for_search(text)
+        words = segmenter().lcut_for_search(text)
     return [w.lower() for w in words if _TOKEN_OK.search(w) and w not in _STOPWORDS]
 
 
@@ -106,12 +108,14 @@ class _Bm25:
             if stored.meta.get("tokenizer") == TOKENIZER_VERSION:
                 tokens = stored.meta.get("tokens", "").split()
             else:
-                tokens = tokenize(context_text(stored.meta, stored.text))
+                meta = stored.meta
+                tokens = tokenize(context_text(meta["title"], meta.get("section", ""), stored.text))
             corpus_tokens.append(tokens or ["∅"])
         self.index = bm25s.BM25()
         if corpus_tokens:
             self.index.index(corpus_tokens, show_progress=False)
         self.position = {id_: i for i, id_ in enumerate(self.ids)}
+        self._masks: dict[tuple, np.ndarray] = {}
 
     def search(
         self, query_tokens: list[str], n: int, mask: np.ndarray | None
@@ -125,16 +129,16 @@ class _Bm25:
         return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
 
     def mask(self, topic=None, kind=None, role=None) -> np.ndarray | None:
+        """Which chunks pass the filters (None: all); cached, as the index is immutable."""
         filters = [(f, _as_list(v)) for f, v in (("topic", topic), ("kind", kind), ("role", role))]
-        filters = [(f, set(v)) for f, v in filters if v]
-        if not filters:
+        key = tuple((f, frozenset(v)) for f, v in filters if v)
+        if not key:
             return None
-        return np.array([all(m.get(f) in v for f, v in filters) for m in self.metas], dtype=bool)
-
-
-def context_text(meta: dict, text: str) -> str:
-    """The text that is tokenised for a chunk (title, section, body)."""
-    return f"{meta.get('title', '')}\n{meta.get('section', '')}\n{text}"
+        if key not in self._masks:
+            self._masks[key] = np.array(
+                [all(m.get(f) in v for f, v in key) for m in self.metas], dtype=bool
+            )
+        return self._masks[key]
 
 
 def vector_pieces(meta: dict, text: str) -> list[str]:

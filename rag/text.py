@@ -121,17 +121,13 @@ def normalize_punctuation(text: str) -> str:
     """Half-width punctuation in Chinese context → full-width; tidy spaces and numbering."""
 
     def paren(m: re.Match[str]) -> str:
-        inner = m.group(1)
-        after = text_after(m)
+        inner, after = m.group(1), m.string[m.end() : m.end() + 1]
         if re.search(f"[{HAN}]", inner) or (
             re.fullmatch(r"\d{1,2}|[一二三四五六七八九十]{1,3}", inner)
             and (not after or re.match(f"[{HAN}“]", after))
         ):
             return f"（{inner.strip()}）"
         return m.group(0)
-
-    def text_after(m: re.Match[str]) -> str:
-        return m.string[m.end() : m.end() + 1]
 
     text = re.sub(r"\(([^()\n]{1,80})\)", paren, text)
     for half, full in ((",", "，"), (";", "；"), ("?", "？"), ("!", "！")):
