@@ -66,7 +66,7 @@ def role_of_heading(title: str) -> str | None:
     return None
 
 
-def _parse_heading(line: str) -> tuple[int, str, str] | None:
+def parse_heading(line: str) -> tuple[int, str, str] | None:
     """(level, label, short title) of a numbered or unnumbered heading line."""
     for level, pattern in _LEVELS:
         if m := pattern.match(line):
@@ -93,7 +93,7 @@ def _units(doc: CorpusDoc) -> list[_Unit]:
     stack: list[tuple[int, str, str | None]] = []  # (level, path label, role)
     units, top = [], -1
     for line in doc.body.split("\n"):
-        heading = _parse_heading(line)
+        heading = parse_heading(line)
         if heading:
             level, label, short = heading
             while stack and stack[-1][0] >= level:
@@ -115,7 +115,7 @@ def _units(doc: CorpusDoc) -> list[_Unit]:
 
 
 def _is_bare_heading(line: str) -> bool:
-    heading = _parse_heading(line)
+    heading = parse_heading(line)
     return bool(heading) and "。" not in line and len(line) <= 32
 
 
@@ -234,7 +234,7 @@ def numbering_problems(body: str) -> list[str]:
     problems = []
     counters = {1: 0, 2: 0, 3: 0, 4: 0}
     for line in body.split("\n"):
-        heading = _parse_heading(line)
+        heading = parse_heading(line)
         if not heading or heading[0] == 0:
             continue
         level = heading[0]

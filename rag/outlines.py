@@ -45,8 +45,9 @@ class Outline:
     key_dates: tuple[KeyDate, ...] = field(default=())
 
     def plan_title(self, community: str, year: int) -> str:
-        """<community><year>年<name>计划."""
-        return f"{community}{year}年{self.name}计划"
+        """<community><year>年<name>工作计划 (without doubling 工作)."""
+        name = self.name if self.name.endswith("工作") else f"{self.name}工作"
+        return f"{community}{year}年{name}计划"
 
 
 def parse_key_date(entry: dict) -> KeyDate:

@@ -1,0 +1,201 @@
+"""Drafting a plan: per-section retrieval, then a writer (composer or model) per section.
+
+Retrieval runs section by section so no passage serves two sections; writing runs in
+parallel for a model (a full draft takes about as long as its slowest section) and in order
+for the composer (so it is deterministic and never repeats a sentence across sections).
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Protocol
+
+from rag.compose import Composer, preamble
+from rag.outlines import Outline, load_outlines
+from rag.plan import Draft, Passage, SectionJob, Version, heading
+from rag.profile import Profile
+
+PASSAGES_PER_SECTION = 4
+COMPOSER_PASSAGES = 6
+PLAN_KINDS = ("计划", "方案")
+
+
+class SectionWriter(Protocol):
+    """Writes one section from its job; streams text through on_text when it can."""
+
+    name: str
+    origin: str
+
+    def write(self, job: SectionJob, on_text=None) -> Version: ...
+
+
+class DraftCallbacks:
+    """Progress hooks; each does nothing unless overridden (the UI and CLI implement them)."""
+
+    def section_started(self, index: int) -> None:
+        """A section's request went out (or composition began)."""
+
+    def section_text(self, index: int, text: str) -> None:
+        """The section's text so far, while it streams."""
+
+    def section_done(self, index: int, version: Version) -> None:
+        """A section has a new version (complete, or partial with an error)."""
+
+
+def outline_of(profile: Profile) -> Outline:
+    return load_outlines()[profile.topic]
+
+
+def new_draft(profile: Profile, writer: SectionWriter) -> Draft:
+    """An empty draft for a profile: title, preamble and the outline's sections."""
+    outline = outline_of(profile)
+    return Draft.new(profile, outline, preamble(profile, outline), writer.name)
+
+
+def section_query(outline: Outline, index: int, profile: Profile, instruction: str = "") -> str:
+    """What to search for a section: the plan type, the section, its purpose, the priorities."""
+    section = outline.sections[index]
+    parts = [outline.name, section.title, section.purpose]
+    if section.role == "任务措施":
+        parts += profile.priorities
+    if instruction:
+        parts.insert(0, instruction)
+    return " ".join(parts)
+
+
+def retrieve_passages(
+    retriever,
+    outline: Outline,
+    index: int,
+    profile: Profile,
+    *,
+    k: int,
+    exclude: set[str],
+    instruction: str = "",
+) -> tuple[list[Passage], set[str]]:
+    """The section's passages (same plan type and role first) and which came from other types."""
+    section = outline.sections[index]
+    if section.role == "安排" or retriever is None:
+        return [], set()
+    query = section_query(outline, index, profile, instruction)
+    hits = retriever.search(
+        query, k=k, topic=outline.key, kind=PLAN_KINDS, role=section.role, exclude_ids=exclude
+    )
+    fallback: set[str] = set()
+    if len(hits) < 2:
+        seen = exclude | {h.id for h in hits}
+        more = retriever.search(
+            query, k=2 * k, kind=PLAN_KINDS, role=section.role, exclude_ids=seen
+        )
+        fallback = {h.id for h in more}
+        hits += more
+    return [Passage.from_hit(h) for h in hits], fallback
+
+
+def _summary(text: str, limit: int = 120) -> str:
+    text = text.replace("\n", " ").strip()
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _others(draft: Draft, outline: Outline, index: int) -> list[tuple[str, str]]:
+    """The other sections as (heading, summary): their text if any, else their purpose."""
+    out = []
+    for i, (s, spec) in enumerate(zip(draft.sections, outline.sections, strict=True)):
+        if i != index:
+            out.append((heading(i, s.title), _summary(s.text) if s.text else spec.purpose))
+    return out
+
+
+def _used_sentences(draft: Draft, index: int) -> set[str]:
+    from rag.adapt import sentences
+    from rag.compose import _norm
+
+    return {_norm(x) for i, s in enumerate(draft.sections) if i != index for x in sentences(s.text)}
+
+
+def _jobs(draft, indices, retriever, writer, instruction: str = "", extra: int = 0) -> list:
+    outline = outline_of(draft.profile)
+    k = extra + (COMPOSER_PASSAGES if isinstance(writer, Composer) else PASSAGES_PER_SECTION)
+    used = {p.id for i, s in enumerate(draft.sections) if i not in indices for p in _passages(s)}
+    jobs = []
+    for i in indices:
+        passages, fallback = retrieve_passages(
+            retriever, outline, i, draft.profile, k=k, exclude=used, instruction=instruction
+        )
+        used |= {p.id for p in passages}
+        section = draft.sections[i]
+        jobs.append(
+            SectionJob(
+                profile=draft.profile,
+                outline=outline,
+                index=i,
+                passages=passages,
+                fallback_passages=fallback,
+                avoid_units={u for v in section.versions for u in v.units},
+                earlier_unit_sets=[set(v.units) for v in section.versions if v.units],
+                others=_others(draft, outline, i),
+                current=section.text,
+                instruction=instruction,
+            )
+        )
+    return jobs
+
+
+def _passages(section) -> list[Passage]:
+    return section.version.passages if section.version else []
+
+
+def draft_sections(
+    draft: Draft,
+    *,
+    retriever,
+    writer: SectionWriter,
+    callbacks: DraftCallbacks | None = None,
+    concurrency: int = 4,
+    indices: list[int] | None = None,
+) -> Draft:
+    """Write the given sections (default: every unlocked one); each gets a new version."""
+    callbacks = callbacks or DraftCallbacks()
+    if indices is None:
+        indices = [i for i, s in enumerate(draft.sections) if not s.locked]
+    jobs = _jobs(draft, indices, retriever, writer)
+    lock = threading.Lock()
+
+    def run(job: SectionJob) -> None:
+        callbacks.section_started(job.index)
+        version = writer.write(job, on_text=lambda t: callbacks.section_text(job.index, t))
+        with lock:
+            draft.sections[job.index].add(version)
+        callbacks.section_done(job.index, version)
+
+    if isinstance(writer, Composer) or concurrency <= 1:
+        for job in jobs:  # in order: later sections avoid what earlier ones said
+            job.used_sentences = _used_sentences(draft, job.index)
+            run(job)
+    else:
+        with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+            for future in [pool.submit(run, job) for job in jobs]:
+                future.result()
+    return draft
+
+
+def regenerate_section(
+    draft: Draft,
+    index: int,
+    *,
+    retriever,
+    writer: SectionWriter,
+    instruction: str = "",
+    callbacks: DraftCallbacks | None = None,
+) -> Version:
+    """A new version of one section (the others untouched, the old version kept)."""
+    callbacks = callbacks or DraftCallbacks()
+    extra = 3 * len(draft.sections[index].versions) if isinstance(writer, Composer) else 0
+    (job,) = _jobs(draft, [index], retriever, writer, instruction.strip(), extra)
+    job.used_sentences = _used_sentences(draft, index)
+    callbacks.section_started(index)
+    version = writer.write(job, on_text=lambda t: callbacks.section_text(index, t))
+    draft.sections[index].add(version)
+    callbacks.section_done(index, version)
+    return version
