@@ -70,7 +70,7 @@ class Places:
     @classmethod
     def parse(cls, parent: str) -> Places:
         m = re.match(
-            r"(?:(?P<city>[\u4e00-\u9fff]{1,8}?(?:市|州|盟)))?"
+            r"(?:(?P<city>[\u4e00-\u9fff]{1,8}?市|[\u4e00-\u9fff]{1,8}?(?:自治州|盟)))?"
             r"(?:(?P<district>[\u4e00-\u9fff]{1,8}?(?:区|县|旗)))?"
             r"(?:(?P<street>[\u4e00-\u9fff]{1,10}?(?:街道|镇|乡|苏木)))?",
             parent.replace(" ", ""),
@@ -132,7 +132,7 @@ class Adapter:
         return not self._names(clause)
 
     def _numbers_allowed(self, stripped: str) -> bool:
-        rest = _COUNT.sub("", stripped)
+        rest = _COUNT.sub("", stripped).replace(f"{self.profile.year}年", "")
         return all(n in self.allowed_numbers for n in re.findall(r"\d+(?:\.\d+)?", rest))
 
     def _names(self, clause: str) -> list[str]:

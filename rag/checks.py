@@ -13,7 +13,7 @@ from rag.text import has_pinyin, has_traditional, to_simplified
 
 PLACEHOLDER = re.compile(r"×{2,}|[xX]{2,}|某某|〇〇|20[xX×]{2}|X{2,}")
 TO_FILL = re.compile(r"【待补充[：:]?([^】]*)】")
-_NUMBER = re.compile(r"\d+(?:\.\d+)?%?")
+_NUMBER = re.compile(r"(\d{1,2})月(?:(\d{1,2})日)?|\d+(?:\.\d+)?%?")
 _LIST_NUMBER = re.compile(r"^\s*(?:\d{1,2}[.．、]|（\d{1,2}）)", re.M)
 MIN_REPEAT = 12  # shorter sentences ("加强组织领导。") may repeat without harm
 
@@ -30,8 +30,14 @@ class Finding:
 
 
 def numbers(text: str) -> list[str]:
-    """The Arabic numbers a text states (list numbering excluded), e.g. 126, 95%, 3."""
+    """The numbers a text states, dates kept whole: 126, 95, 3月, 3月5日 (not list numbers)."""
     return [m[0].rstrip("%") for m in _NUMBER.finditer(_LIST_NUMBER.sub(" ", text))]
+
+
+def grounding(text: str) -> set[str]:
+    """What a source text grounds: its numbers, and the month of each of its dates."""
+    tokens = set(numbers(text))
+    return tokens | {t.split("月")[0] + "月" for t in tokens if "月" in t}
 
 
 def _norm(sentence: str) -> str:
@@ -40,17 +46,17 @@ def _norm(sentence: str) -> str:
 
 def key_dates_text(outline: Outline, year: int) -> str:
     """The plan type's dates as text, so a schedule built from them counts as grounded."""
-    from rag.compose import _when
+    from rag.compose import key_dates_passage
 
-    return " ".join(_when(kd, year) for kd in outline.key_dates)
+    return key_dates_passage(outline, year).text
 
 
 def check_draft(draft: Draft, outline: Outline) -> list[Finding]:
     """Every finding on a draft, section by section, then across sections."""
     findings: list[Finding] = []
     profile = draft.profile
-    grounded_common = set(numbers(profile.facts_text())) | set(
-        numbers(key_dates_text(outline, profile.year))
+    grounded_common = grounding(profile.facts_text()) | grounding(
+        key_dates_text(outline, profile.year)
     )
     titles = [s.title for s in draft.sections]
     for spec in outline.sections:
@@ -80,8 +86,8 @@ def check_draft(draft: Draft, outline: Outline) -> list[Finding]:
             findings.append(Finding(head, "拼音", "含有夹在文字中的拼音，请删除。"))
         grounded = set(grounded_common)
         for passage in version.passages if version else []:
-            grounded |= set(numbers(passage.text))
-        if unknown := sorted(set(numbers(text)) - grounded, key=lambda n: (len(n), n)):
+            grounded |= grounding(passage.text)
+        if unknown := sorted(set(numbers(PLACEHOLDER.sub("", text))) - grounded, key=lambda n: (len(n), n)):
             findings.append(
                 Finding(
                     head,

@@ -1,4 +1,4 @@
-"""`python -m rag …`: ingest, search, clean, topics, import-raw."""
+"""`python -m rag …`: ingest, search, clean, topics, import-raw, draft."""
 
 from __future__ import annotations
 
@@ -37,6 +37,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path)
 
     sub.add_parser("topics", help="列出计划类型")
+
+    p = sub.add_parser("draft", help="根据社区信息（JSON）起草一份工作计划")
+    p.add_argument("--profile", required=True, type=Path, help="社区信息 JSON 文件")
+    p.add_argument("--offline", action="store_true", help="不调用模型，用范文离线组合起草")
+    p.add_argument("--out", type=Path, help="写入文件（.md 或 .txt）")
+    p.add_argument("--json", action="store_true", help="输出 JSON：各节正文、所引范文和检查结果")
 
     p = sub.add_parser("import-raw", help="把网页原文清洗、拆分、标注后写成范文文件")
     p.add_argument("file", type=Path)
@@ -110,6 +116,77 @@ def cmd_clean(args) -> int:
     return 0
 
 
+class _Progress:
+    """Prints each finished section to stderr."""
+
+    def __init__(self, draft):
+        self.draft = draft
+
+    def section_started(self, index: int) -> None:
+        pass
+
+    def section_text(self, index: int, text: str) -> None:
+        pass
+
+    def section_done(self, index: int, version) -> None:
+        head = self.draft.headings()[index]
+        if version.complete:
+            print(f"  已完成 {head}（{len(version.text)} 字）", file=sys.stderr)
+        else:
+            print(f"  未完成 {head}：{version.error}", file=sys.stderr)
+
+    def section_failed(self, index: int, message: str) -> None:
+        print(f"  未完成 {self.draft.headings()[index]}：{message}", file=sys.stderr)
+
+
+def cmd_draft(args) -> int:
+    from rag.checks import check_draft
+    from rag.compose import Composer
+    from rag.draft import draft_sections, new_draft, outline_of
+    from rag.export import TEXT_SUFFIXES, write
+    from rag.llm import llm_config
+    from rag.model_writer import ModelWriter
+    from rag.profile import load_profile
+
+    profile = load_profile(args.profile)
+    if args.out and args.out.suffix.lower() not in TEXT_SUFFIXES:
+        raise PlanError(f"不支持的导出格式“{args.out.suffix}”：请用 .md 或 .txt。")
+    settings = get_settings()
+    config = None if args.offline else llm_config(settings)
+    store, retriever = _store_and_retriever()
+    if store.count() == 0:
+        raise PlanError("范文库索引为空，请先运行 python -m rag ingest。")
+    if config is None:
+        why = "按 --offline 要求" if args.offline else "未配置模型（PLAN_LLM_*）"
+        print(f"{why}，使用离线组合起草：内容取自范文库，并按社区信息改写。", file=sys.stderr)
+        writer = Composer()
+    else:
+        print(f"使用模型 {config.label} 起草，各节并行生成 …", file=sys.stderr)
+        writer = ModelWriter(config)
+    draft = new_draft(profile, writer)
+    concurrency = config.concurrency if config else 1
+    draft_sections(
+        draft,
+        retriever=retriever,
+        writer=writer,
+        callbacks=_Progress(draft),
+        concurrency=concurrency,
+    )
+    findings = check_draft(draft, outline_of(profile))
+    if args.json:
+        print(json.dumps(draft.to_dict(findings), ensure_ascii=False, indent=2))
+    if args.out:
+        write(draft, args.out)
+        print(f"已写入 {args.out}", file=sys.stderr)
+    elif not args.json:
+        print(draft.to_text(), end="")
+    for f in findings:
+        items = f"：{'、'.join(f.items[:8])}" if f.items else ""
+        print(f"  [{f.kind}] {f.section} {f.message}{items}", file=sys.stderr)
+    incomplete = [s for s in draft.sections if not (s.version and s.version.complete)]
+    return 1 if incomplete else 0
+
+
 def cmd_topics(args) -> int:
     from rag.outlines import load_outlines
 
@@ -133,6 +210,7 @@ COMMANDS = {
     "search": cmd_search,
     "clean": cmd_clean,
     "topics": cmd_topics,
+    "draft": cmd_draft,
     "import-raw": cmd_import_raw,
 }
 

@@ -304,16 +304,7 @@ class Composer:
                 f"（{_cn(n + 1)}）第{_cn(q + 1)}季度。" + "".join(quarters[q])
                 for n, q in enumerate(sorted(quarters))
             ]
-        source = Passage(
-            id=f"outline:{outline.key}",
-            doc_id=f"outline:{outline.key}",
-            title=f"{outline.name}·全年重要节点",
-            section="key_dates",
-            text="\n".join(
-                [f"{when} {kd.name}：{kd.activity}" for _, when, kd in entries]
-                + ([f"12月 年度总结：{CLOSING}"] if closing else [])
-            ),
-        )
+        source = key_dates_passage(outline, year)
         return Version(
             "\n".join(lines),
             self.origin,
@@ -321,6 +312,21 @@ class Composer:
             model=self.name,
             units=[f"schedule:{layouts[variant]}"],
         )
+
+
+def key_dates_passage(outline: Outline, year: int) -> Passage:
+    """The plan type's key dates in a year, as the source a schedule section cites."""
+    entries = sorted(outline.key_dates, key=lambda kd: (kd.month, kd.end_month))
+    lines = [f"{_when(kd, year)} {kd.name}：{kd.activity}" for kd in entries]
+    if not any(kd.end_month == 12 for kd in entries):
+        lines.append(f"12月 年度总结：{CLOSING}")
+    return Passage(
+        id=f"outline:{outline.key}",
+        doc_id=f"outline:{outline.key}",
+        title=f"{outline.name}·全年重要节点",
+        section="key_dates",
+        text="\n".join(lines),
+    )
 
 
 CLOSING = "全面总结全年工作，整理工作台账和档案资料，研究提出下一年度工作思路。"

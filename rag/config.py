@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -16,7 +16,11 @@ class Settings(BaseSettings):
     """Everything configurable, with the embedded offline defaults."""
 
     model_config = SettingsConfigDict(
-        env_prefix="PLAN_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="PLAN_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
     )
 
     data_dir: Path = Field(default=REPO_ROOT / ".data", description="Chroma folder and app data")
@@ -26,6 +30,19 @@ class Settings(BaseSettings):
     chroma_port: int | None = None
     collection: str = "plan_chunks"
     embedding: Literal["auto", "e5", "hash"] = "auto"
+    # The model endpoint; with none of these set, plans are drafted offline by the composer.
+    llm_provider: str | None = None
+    llm_model: str | None = None
+    llm_base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("PLAN_LLM_BASE_URL", "OPENAI_BASE_URL")
+    )
+    llm_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("PLAN_LLM_API_KEY", "OPENAI_API_KEY")
+    )
+    llm_timeout: float = Field(default=60.0, gt=0)
+    llm_max_retries: int = Field(default=2, ge=0, le=10)
+    llm_concurrency: int = Field(default=4, ge=1, le=16)
+    llm_temperature: float = Field(default=0.3, ge=0, le=2)
 
     @property
     def chroma_path(self) -> Path:

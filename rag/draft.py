@@ -11,7 +11,8 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol
 
-from rag.compose import Composer, preamble
+from rag.compose import Composer, key_dates_passage, preamble
+from rag.errors import PlanError
 from rag.outlines import Outline, load_outlines
 from rag.plan import Draft, Passage, SectionJob, Version, heading
 from rag.profile import Profile
@@ -41,6 +42,9 @@ class DraftCallbacks:
 
     def section_done(self, index: int, version: Version) -> None:
         """A section has a new version (complete, or partial with an error)."""
+
+    def section_failed(self, index: int, message: str) -> None:
+        """A section could not be written; its earlier versions are unchanged."""
 
 
 def outline_of(profile: Profile) -> Outline:
@@ -76,7 +80,7 @@ def retrieve_passages(
 ) -> tuple[list[Passage], set[str]]:
     """The section's passages (same plan type and role first) and which came from other types."""
     section = outline.sections[index]
-    if section.role == "安排" or retriever is None:
+    if retriever is None:
         return [], set()
     query = section_query(outline, index, profile, instruction)
     hits = retriever.search(
@@ -124,6 +128,8 @@ def _jobs(draft, indices, retriever, writer, instruction: str = "", extra: int =
             retriever, outline, i, draft.profile, k=k, exclude=used, instruction=instruction
         )
         used |= {p.id for p in passages}
+        if outline.sections[i].role == "安排" and not isinstance(writer, Composer):
+            passages.insert(0, key_dates_passage(outline, draft.profile.year))
         section = draft.sections[i]
         jobs.append(
             SectionJob(
@@ -164,9 +170,16 @@ def draft_sections(
 
     def run(job: SectionJob) -> None:
         callbacks.section_started(job.index)
-        version = writer.write(job, on_text=lambda t: callbacks.section_text(job.index, t))
+        section = draft.sections[job.index]
+        try:
+            version = writer.write(job, on_text=lambda t: callbacks.section_text(job.index, t))
+        except PlanError as e:  # one section's failure never costs the others
+            if section.versions:
+                callbacks.section_failed(job.index, str(e))
+                return
+            version = Version("", writer.origin, model=writer.name, complete=False, error=str(e))
         with lock:
-            draft.sections[job.index].add(version)
+            section.add(version)
         callbacks.section_done(job.index, version)
 
     if isinstance(writer, Composer) or concurrency <= 1:

@@ -23,6 +23,43 @@ CORPUS = REPO_ROOT / "data" / "corpus"
 PYTHON = sys.executable
 
 
+LLM_ENV = (
+    "PLAN_LLM_PROVIDER",
+    "PLAN_LLM_MODEL",
+    "PLAN_LLM_BASE_URL",
+    "PLAN_LLM_API_KEY",
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+)
+
+
+@pytest.fixture(autouse=True)
+def no_model_configured(monkeypatch):
+    """Tests start with no model endpoint in the environment (a developer's key never leaks in)."""
+    for name in LLM_ENV:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def fake_llm():
+    """An OpenAI-compatible streaming server on 127.0.0.1 (see tests/fake_llm.py)."""
+    from fake_llm import FakeLLM
+
+    server = FakeLLM().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def hash_index(tmp_path_factory):
+    """The shipped corpus in a real Chroma with lexical hashing embeddings (fast to build)."""
+    folder = tmp_path_factory.mktemp("hashindex")
+    settings = Settings(data_dir=folder, embedding="hash", collection="hash_chunks")
+    store = ChunkStore.open(settings, HashEmbeddingFunction())
+    ingest([CORPUS], store)
+    return settings, store, Retriever(store, semantic=False)
+
+
 @pytest.fixture
 def settings(tmp_path) -> Settings:
     """Settings pointing at an empty temp data folder, lexical (hash) embeddings."""

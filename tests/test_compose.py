@@ -1,0 +1,183 @@
+"""The offline composer: adapting samples to a community, whole plans of every type, variants."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from rag.adapt import Places
+from rag.checks import PLACEHOLDER, check_draft
+from rag.compose import Composer, NoMoreVariants, facts_sentence
+from rag.draft import draft_sections, new_draft, outline_of, regenerate_section
+from rag.outlines import load_outlines
+from rag.plan import Draft
+from rag.profile import make_profile
+
+FULL = {
+    "community": "阳光社区",
+    "parent": "杭州市西湖区北山街道",
+    "year": 2027,
+    "households": 2860,
+    "population": 7420,
+    "facts": {"退役军人": 126, "60周岁以上老年人": 1530, "网格": 12},
+    "priorities": ["完善网格化服务管理", "加强重点人群关爱服务"],
+    "notes": "辖区以老旧小区为主，老年人口比例较高",
+    "date": "2027年1月8日",
+}
+
+
+def adapter(**change):
+    profile = make_profile({**FULL, "topic": "shuangyong", **change})
+    return Composer().adapter(profile, outline_of(profile))
+
+
+def test_places_come_from_the_parent_unit():
+    assert Places.parse("杭州市西湖区北山街道") == Places("杭州市", "西湖区", "北山街道")
+    assert Places.parse("××市××区××街道") == Places()
+    assert Places.parse("成都市武侯区") == Places("成都市", "武侯区", "")
+
+
+@pytest.mark.parametrize(
+    ("sample", "adapted"),
+    [
+        (
+            "根据××街道关于双拥工作的年度部署，结合××社区实际。",
+            "根据北山街道关于双拥工作的年度部署，结合阳光社区实际。",
+        ),
+        ("××××年双拥工作要突出重点。", "2027年双拥工作要突出重点。"),
+        ("邀请老兵走进××小学讲述亲身经历。", "邀请老兵走进辖区小学讲述亲身经历。"),
+        (
+            "重点优抚对象每季度上门走访不少于1次，覆盖率达到100%。",
+            "重点优抚对象每季度上门走访不少于1次，覆盖率达到100%。",
+        ),
+        # another community's counts go, the clause with a norm stays
+        ("组织志愿服务，全年不少于20次，服务对象187名。", "组织志愿服务，全年不少于20次。"),
+        # a count the user gave stays
+        ("辖区有退役军人126名，逐一建立档案。", "辖区有退役军人126名，逐一建立档案。"),
+    ],
+)
+def test_sentences_are_adapted_to_the_profile(sample, adapted):
+    assert adapter().sentence(sample) == adapted
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        "本社区共有老旧院落23个、住户3100余户。",  # another community's counts
+        "2019年以来，社区累计开展活动。",  # another year
+        "由××同志负责联络。",  # a placeholder that names a person
+        "社区下辖锦华苑、滨河湾两个商品房小区。",  # another community's places
+        "邀请张建国老师讲课。",  # a person's name
+    ],
+)
+def test_sentences_with_other_communities_facts_are_dropped(sample):
+    assert adapter().sentence(sample) is None
+
+
+def test_without_a_parent_street_placeholders_become_generic():
+    assert adapter(parent="").sentence("按照××街道的部署开展工作。") == "按照街道的部署开展工作。"
+
+
+def test_facts_sentence_uses_units_by_kind_of_fact():
+    profile = make_profile(
+        {
+            "community": "阳光社区",
+            "year": 2027,
+            "topic": "双拥",
+            "households": 100,
+            "facts": {"退役军人": 126, "现役军人家庭": 9, "微型消防站": 2, "覆盖率": "95%"},
+        }
+    )
+    assert facts_sentence(profile) == (
+        "阳光社区共有住户100户，辖区有退役军人126名、现役军人家庭9户、微型消防站2个、覆盖率95%。"
+    )
+
+
+def compose(retriever, topic: str, **change) -> Draft:
+    profile = make_profile({**FULL, "topic": topic, **change})
+    writer = Composer()
+    draft = new_draft(profile, writer)
+    return draft_sections(draft, retriever=retriever, writer=writer)
+
+
+@pytest.mark.parametrize("index_name", ["hash_index", "e5_index"])
+def test_every_plan_type_composes_a_plan_that_passes_every_check(request, index_name):
+    _, _, retriever = request.getfixturevalue(index_name)
+    for key, outline in load_outlines().items():
+        draft = compose(retriever, key)
+        findings = check_draft(draft, outline)
+        assert findings == [], (key, findings)
+        assert [s.title for s in draft.sections] == [s.title for s in outline.sections]
+        text = draft.to_text()
+        assert draft.title == outline.plan_title("阳光社区", 2027)
+        assert not PLACEHOLDER.search(text), key
+        assert "【待补充" not in text, key
+        for section in draft.sections:
+            if section.role != "安排" and section.role != "情况":
+                assert section.version.passages, (key, section.title)
+
+
+def test_composing_is_deterministic(hash_index):
+    _, _, retriever = hash_index
+    first = compose(retriever, "xiaofang").to_dict()
+    second = compose(retriever, "xiaofang").to_dict()
+    strip = lambda d: [(s["heading"], s["versions"][0]["text"]) for s in d["sections"]]  # noqa: E731
+    assert strip(first) == strip(second)
+
+
+def test_profile_facts_and_priorities_reach_their_sections(hash_index):
+    _, _, retriever = hash_index
+    draft = compose(retriever, "shuangyong", priorities=["退役军人服务站规范化建设"])
+    goals, tasks = draft.sections[1].text, draft.sections[2].text
+    assert "住户2860户" in goals and "退役军人126名" in goals
+    assert tasks.startswith("（一）退役军人服务站规范化建设。")
+    schedule = draft.sections[3].text
+    assert "8月1日" in schedule and "9月18日" in schedule  # 国防教育日: 3rd Saturday of 2027-09
+    numbers = re.findall(r"^（([一二三四五六七八九十]+)）", schedule, re.M)
+    assert numbers[:3] == ["一", "二", "三"]
+
+
+def test_no_passage_serves_two_sections_and_no_sentence_repeats(hash_index):
+    _, _, retriever = hash_index
+    draft = compose(retriever, "zongzhi")
+    ids = [p.id for s in draft.sections for p in s.version.passages]
+    assert len(ids) == len(set(ids))
+
+
+def test_regenerating_gives_new_variants_until_they_run_out(hash_index):
+    _, _, retriever = hash_index
+    draft = compose(retriever, "leifeng")
+    writer = Composer()
+    others = [s.text for i, s in enumerate(draft.sections) if i != 4]
+    texts = [draft.sections[4].text]
+    with pytest.raises(NoMoreVariants, match="已没有新的范文组合"):
+        for _ in range(12):
+            texts.append(regenerate_section(draft, 4, retriever=retriever, writer=writer).text)
+    assert len(texts) >= 2 and len(set(texts)) == len(texts)
+    assert len(draft.sections[4].versions) == len(texts)
+    assert [s.text for i, s in enumerate(draft.sections) if i != 4] == others
+    assert draft.sections[4].undo() and draft.sections[4].text == texts[-2]
+
+
+def test_schedule_has_two_layouts_then_stops(hash_index):
+    _, _, retriever = hash_index
+    draft = compose(retriever, "xiaofang")
+    index = [s.role for s in draft.sections].index("安排")
+    quarter = regenerate_section(draft, index, retriever=retriever, writer=Composer()).text
+    assert "第一季度" in quarter or "第四季度" in quarter
+    with pytest.raises(NoMoreVariants):
+        regenerate_section(draft, index, retriever=retriever, writer=Composer())
+
+
+def test_a_bare_profile_marks_what_is_missing_instead_of_inventing(hash_index):
+    _, _, retriever = hash_index
+    draft = compose(
+        retriever, "laoling", households=None, population=None, facts={}, priorities=[], notes=""
+    )
+    situation = draft.sections[0]
+    assert situation.role == "情况"
+    assert situation.text.startswith("【待补充：")
+    kinds = {f.kind for f in check_draft(draft, outline_of(draft.profile))}
+    assert "待补充" in kinds
+    assert "待核实" not in kinds
