@@ -40,6 +40,7 @@ test: lint
 
 bench: install
 	$(BIN)/python bench/bench_retrieval.py
+	$(BIN)/python bench/bench_drafting.py
 
 clean:
 	rm -rf $(DATA_DIR) .pytest_cache

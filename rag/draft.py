@@ -174,13 +174,13 @@ def draft_sections(
         try:
             version = writer.write(job, on_text=lambda t: callbacks.section_text(job.index, t))
         except PlanError as e:  # one section's failure never costs the others
-            if section.versions:
-                callbacks.section_failed(job.index, str(e))
-                return
             version = Version("", writer.origin, model=writer.name, complete=False, error=str(e))
         with lock:
-            section.add(version)
-        callbacks.section_done(job.index, version)
+            kept = _keep(section, version)
+        if kept:
+            callbacks.section_done(job.index, version)
+        else:
+            callbacks.section_failed(job.index, version.error)
 
     if isinstance(writer, Composer) or concurrency <= 1:
         for job in jobs:  # in order: later sections avoid what earlier ones said
@@ -193,6 +193,14 @@ def draft_sections(
     return draft
 
 
+def _keep(section, version: Version) -> bool:
+    """Add a version unless it is an empty failure over existing text (which stays current)."""
+    if not version.text.strip() and not version.complete and section.versions:
+        return False
+    section.add(version)
+    return True
+
+
 def regenerate_section(
     draft: Draft,
     index: int,
@@ -202,13 +210,19 @@ def regenerate_section(
     instruction: str = "",
     callbacks: DraftCallbacks | None = None,
 ) -> Version:
-    """A new version of one section (the others untouched, the old version kept)."""
+    """A new version of one section (the others untouched, the old version kept).
+
+    A failure that produced no text adds no version: the returned version carries the error.
+    The composer raises NoMoreVariants when it has nothing new to offer.
+    """
     callbacks = callbacks or DraftCallbacks()
     extra = 3 * len(draft.sections[index].versions) if isinstance(writer, Composer) else 0
     (job,) = _jobs(draft, [index], retriever, writer, instruction.strip(), extra)
     job.used_sentences = _used_sentences(draft, index)
     callbacks.section_started(index)
     version = writer.write(job, on_text=lambda t: callbacks.section_text(index, t))
-    draft.sections[index].add(version)
-    callbacks.section_done(index, version)
+    if _keep(draft.sections[index], version):
+        callbacks.section_done(index, version)
+    else:
+        callbacks.section_failed(index, version.error)
     return version

@@ -134,11 +134,13 @@ class ModelError(PlanError):
         self,
         message: str,
         *,
+        kind: str,
         retryable: bool,
         status: int | None = None,
         retry_after: float | None = None,
     ):
         super().__init__(message)
+        self.kind = kind  # timeout connection auth model rate server broken other
         self.retryable = retryable
         self.status = status
         self.retry_after = retry_after
@@ -255,6 +257,8 @@ def stream_chat(
                 if chunk.usage_metadata:
                     usage = dict(chunk.usage_metadata)
                 finish = chunk.response_metadata.get("finish_reason") or finish
+                if getattr(chunk, "chunk_position", None) == "last" and str(chunk.text):
+                    finish = finish or "stop"  # a model that marks its own last chunk
                 new = visible_text(raw)
                 if new != text:
                     text = new

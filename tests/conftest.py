@@ -43,7 +43,7 @@ def no_model_configured(monkeypatch):
 @pytest.fixture
 def fake_llm():
     """An OpenAI-compatible streaming server on 127.0.0.1 (see tests/fake_llm.py)."""
-    from fake_llm import FakeLLM
+    from tests.fake_llm import FakeLLM
 
     server = FakeLLM().start()
     yield server

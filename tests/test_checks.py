@@ -23,7 +23,9 @@ def draft_with(texts: dict[int, str], passages: dict[int, str] | None = None) ->
     for i, section in enumerate(draft.sections):
         filler = f"结合社区实际细化第{'一二三四五六'[i]}节的措施，明确责任分工，做到按期完成。"
         text = texts.get(i, "（一）本节内容。" + filler * (section.length // len(filler)))
-        cited = [Passage(f"p{i}", "d", "范文", "", passages[i])] if passages and i in passages else []
+        cited = (
+            [Passage(f"p{i}", "d", "范文", "", passages[i])] if passages and i in passages else []
+        )
         section.add(Version(text, "edit", passages=cited))
     return draft
 
@@ -64,7 +66,9 @@ def test_numbers_in_the_profile_or_the_sections_passages_are_grounded():
         passages={2: "每月巡查3次。"},
     )
     assert "待核实" not in kinds(draft)
-    draft = draft_with({2: "建成微型消防站2个，每月巡查4次。" + filler}, passages={2: "每月巡查3次。"})
+    draft = draft_with(
+        {2: "建成微型消防站2个，每月巡查4次。" + filler}, passages={2: "每月巡查3次。"}
+    )
     finding = next(f for f in check_draft(draft, outline_of(draft.profile)) if f.kind == "待核实")
     assert finding.items == ["4"]
 

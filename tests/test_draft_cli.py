@@ -1,0 +1,113 @@
+"""`python -m rag draft` as users run it: offline by default, a model when configured."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from tests.conftest import CORPUS, run_cli
+
+PROFILE = {
+    "community": "阳光社区",
+    "parent": "杭州市西湖区北山街道",
+    "year": 2027,
+    "topic": "双拥",
+    "households": 2860,
+    "facts": {"退役军人": 126},
+    "priorities": ["退役军人服务站规范化建设"],
+    "date": "2027年1月8日",
+}
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory):
+    """A small library indexed by the CLI itself (hash embeddings)."""
+    root = tmp_path_factory.mktemp("cli_library")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for path in CORPUS.glob("shuangyong_*.md"):
+        shutil.copy(path, corpus / path.name)
+    env = {"PLAN_DATA_DIR": str(root / "data"), "PLAN_EMBEDDING": "hash"}
+    done = run_cli("ingest", str(corpus), env=env)
+    assert done.returncode == 0, done.stderr
+    return env
+
+
+def write_profile(tmp_path, **change) -> str:
+    path = tmp_path / "profile.json"
+    path.write_text(json.dumps({**PROFILE, **change}, ensure_ascii=False), encoding="utf-8")
+    return str(path)
+
+
+def test_offline_draft_as_json(library, tmp_path):
+    done = run_cli("draft", "--profile", write_profile(tmp_path), "--json", env=library)
+    assert done.returncode == 0, done.stderr
+    assert "未配置模型" in done.stderr and "离线组合" in done.stderr
+    data = json.loads(done.stdout)
+    assert data["title"] == "阳光社区2027年双拥工作计划"
+    assert [s["heading"] for s in data["sections"]] == [
+        "一、指导思想",
+        "二、工作目标",
+        "三、主要任务和具体措施",
+        "四、时间安排",
+        "五、保障措施",
+    ]
+    for section in data["sections"]:
+        current = section["versions"][section["current"]]
+        assert current["text"]
+        if section["role"] != "安排":
+            assert all(p["doc_id"].startswith("shuangyong_") for p in current["passages"])
+            assert all(p["title"] for p in current["passages"])
+    assert data["findings"] == []
+    assert data["author"] == "阳光社区居民委员会" and data["date"] == "2027年1月8日"
+
+
+def test_offline_draft_to_markdown_and_text(library, tmp_path):
+    md = tmp_path / "plan.md"
+    done = run_cli("draft", "--profile", write_profile(tmp_path), "--out", str(md), env=library)
+    assert done.returncode == 0, done.stderr
+    text = md.read_text(encoding="utf-8")
+    assert text.startswith("# 阳光社区2027年双拥工作计划\n")
+    assert "## 四、时间安排" in text and text.rstrip().endswith("2027年1月8日")
+    txt = tmp_path / "plan.txt"
+    assert (
+        run_cli(
+            "draft", "--profile", write_profile(tmp_path), "--out", str(txt), env=library
+        ).returncode
+        == 0
+    )
+    plain = txt.read_text(encoding="utf-8")
+    assert plain.splitlines()[0] == "阳光社区2027年双拥工作计划"
+    assert "#" not in plain
+
+
+def test_bad_profile_gets_one_line_naming_the_field(library, tmp_path):
+    done = run_cli("draft", "--profile", write_profile(tmp_path, year=1800), env=library)
+    assert done.returncode == 2
+    assert done.stderr.strip() == "错误：年度：不能小于 2000"
+    done = run_cli("draft", "--profile", write_profile(tmp_path), "--out", "x.pdf", env=library)
+    assert done.returncode == 2 and "不支持的导出格式" in done.stderr
+
+
+def test_draft_with_a_configured_model(library, tmp_path, fake_llm):
+    env = {**library, "PLAN_LLM_BASE_URL": fake_llm.base_url, "PLAN_LLM_MODEL": "fake-model"}
+    done = run_cli("draft", "--profile", write_profile(tmp_path), "--json", env=env)
+    assert done.returncode == 0, done.stderr
+    assert "使用模型 fake-model" in done.stderr
+    data = json.loads(done.stdout)
+    assert len(fake_llm.requests) == len(data["sections"])
+    assert all(s["versions"][0]["origin"] == "model" for s in data["sections"])
+    # --offline overrides the configured model
+    fake_llm.reset()
+    done = run_cli("draft", "--profile", write_profile(tmp_path), "--offline", env=env)
+    assert done.returncode == 0 and not fake_llm.requests
+
+
+def test_a_failing_model_is_reported_and_the_exit_code_says_so(library, tmp_path, fake_llm):
+    fake_llm.add(status=401)
+    env = {**library, "PLAN_LLM_BASE_URL": fake_llm.base_url, "PLAN_LLM_MODEL": "fake-model"}
+    done = run_cli("draft", "--profile", write_profile(tmp_path), env=env)
+    assert done.returncode == 1
+    assert "未完成 一、指导思想：模型服务拒绝了访问（401）" in done.stderr
