@@ -87,7 +87,9 @@ def check_draft(draft: Draft, outline: Outline) -> list[Finding]:
         grounded = set(grounded_common)
         for passage in version.passages if version else []:
             grounded |= grounding(passage.text)
-        if unknown := sorted(set(numbers(PLACEHOLDER.sub("", text))) - grounded, key=lambda n: (len(n), n)):
+        if unknown := sorted(
+            set(numbers(PLACEHOLDER.sub("", text))) - grounded, key=lambda n: (len(n), n)
+        ):
             findings.append(
                 Finding(
                     head,

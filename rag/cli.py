@@ -1,4 +1,4 @@
-"""`python -m rag …`: ingest, search, clean, topics, import-raw, draft."""
+"""`python -m rag …`: ingest, search, clean, topics, import-raw, draft, export."""
 
 from __future__ import annotations
 
@@ -41,8 +41,14 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("draft", help="根据社区信息（JSON）起草一份工作计划")
     p.add_argument("--profile", required=True, type=Path, help="社区信息 JSON 文件")
     p.add_argument("--offline", action="store_true", help="不调用模型，用范文离线组合起草")
-    p.add_argument("--out", type=Path, help="写入文件（.md 或 .txt）")
+    p.add_argument("--out", type=Path, help="写入文件（.docx、.md 或 .txt）")
     p.add_argument("--json", action="store_true", help="输出 JSON：各节正文、所引范文和检查结果")
+
+    p = sub.add_parser("export", help="把 draft --json 保存的草稿导出为 .docx、.md 或 .txt")
+    p.add_argument("draft", type=Path, help="draft --json 输出的 JSON 文件")
+    p.add_argument("--out", type=Path, required=True, help="目标文件（.docx、.md 或 .txt）")
+    p.add_argument("--bom", action="store_true", help=".txt/.md 带 BOM（便于 Windows 记事本）")
+    p.add_argument("--fonts", choices=("gb2312", "plain"), help="Word 字体：gb2312 或 plain")
 
     p = sub.add_parser("import-raw", help="把网页原文清洗、拆分、标注后写成范文文件")
     p.add_argument("file", type=Path)
@@ -143,14 +149,14 @@ def cmd_draft(args) -> int:
     from rag.checks import check_draft
     from rag.compose import Composer
     from rag.draft import draft_sections, new_draft, outline_of
-    from rag.export import TEXT_SUFFIXES, write
+    from rag.export import FORMATS, write
     from rag.llm import llm_config
     from rag.model_writer import ModelWriter
     from rag.profile import load_profile
 
     profile = load_profile(args.profile)
-    if args.out and args.out.suffix.lower() not in TEXT_SUFFIXES:
-        raise PlanError(f"不支持的导出格式“{args.out.suffix}”：请用 .md 或 .txt。")
+    if args.out and args.out.suffix.lower() not in FORMATS:
+        raise PlanError(f"不支持的导出格式“{args.out.suffix}”：请用 .docx、.md 或 .txt。")
     settings = get_settings()
     config = None if args.offline else llm_config(settings)
     store, retriever = _store_and_retriever()
@@ -187,6 +193,24 @@ def cmd_draft(args) -> int:
     return 1 if incomplete else 0
 
 
+def cmd_export(args) -> int:
+    from rag.export import fonts_from_settings, write
+    from rag.plan import Draft
+    from rag.wordfile import FONT_SETS
+
+    try:
+        data = json.loads(args.draft.read_text(encoding="utf-8-sig"))
+        draft = Draft.from_dict(data)
+    except FileNotFoundError as e:
+        raise PlanError(f"找不到草稿文件：{args.draft}") from e
+    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError) as e:
+        raise PlanError(f"不是 draft --json 输出的草稿文件：{args.draft}") from e
+    fonts = FONT_SETS[args.fonts] if args.fonts else fonts_from_settings()
+    write(draft, args.out, bom=args.bom, fonts=fonts)
+    print(f"已写入 {args.out}")
+    return 0
+
+
 def cmd_topics(args) -> int:
     from rag.outlines import load_outlines
 
@@ -211,6 +235,7 @@ COMMANDS = {
     "clean": cmd_clean,
     "topics": cmd_topics,
     "draft": cmd_draft,
+    "export": cmd_export,
     "import-raw": cmd_import_raw,
 }
 

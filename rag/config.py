@@ -43,6 +43,13 @@ class Settings(BaseSettings):
     llm_max_retries: int = Field(default=2, ge=0, le=10)
     llm_concurrency: int = Field(default=4, ge=1, le=16)
     llm_temperature: float = Field(default=0.3, ge=0, le=2)
+    # Word export fonts: gb2312 (仿宋_GB2312, 楷体_GB2312) or plain (仿宋, 楷体), and overrides.
+    docx_fonts: Literal["gb2312", "plain"] = "gb2312"
+    docx_title_font: str | None = None
+    docx_body_font: str | None = None
+    docx_heading1_font: str | None = None
+    docx_heading2_font: str | None = None
+    docx_page_number_font: str | None = None
 
     @property
     def chroma_path(self) -> Path:

@@ -154,13 +154,9 @@ class Draft:
 
     def to_text(self) -> str:
         """The plan as plain text: title, preamble, numbered sections, 落款."""
-        parts = [self.title, ""]
-        if self.preamble:
-            parts += [self.preamble, ""]
-        for head, section in zip(self.headings(), self.sections, strict=True):
-            parts += [head, section.text.strip() or "【待补充：本节内容】", ""]
-        parts += [self.author, self.date] if self.date else [self.author]
-        return "\n".join(parts).rstrip() + "\n"
+        from rag.export import to_text
+
+        return to_text(self)
 
     def to_dict(self, findings: list | None = None) -> dict:
         data = {

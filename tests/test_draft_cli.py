@@ -88,7 +88,7 @@ def test_bad_profile_gets_one_line_naming_the_field(library, tmp_path):
     assert done.returncode == 2
     assert done.stderr.strip() == "错误：年度：不能小于 2000"
     done = run_cli("draft", "--profile", write_profile(tmp_path), "--out", "x.pdf", env=library)
-    assert done.returncode == 2 and "不支持的导出格式" in done.stderr
+    assert done.returncode == 2 and "不支持的导出格式“.pdf”：请用 .docx、.md 或 .txt" in done.stderr
 
 
 def test_draft_with_a_configured_model(library, tmp_path, fake_llm):
@@ -111,3 +111,14 @@ def test_a_failing_model_is_reported_and_the_exit_code_says_so(library, tmp_path
     done = run_cli("draft", "--profile", write_profile(tmp_path), env=env)
     assert done.returncode == 1
     assert "未完成 一、指导思想：模型服务拒绝了访问（401）" in done.stderr
+
+
+def test_offline_draft_to_word(library, tmp_path):
+    from docx import Document
+
+    out = tmp_path / "plan.docx"
+    done = run_cli("draft", "--profile", write_profile(tmp_path), "--out", str(out), env=library)
+    assert done.returncode == 0, done.stderr
+    paragraphs = [p.text for p in Document(str(out)).paragraphs if p.text]
+    assert paragraphs[0] == "阳光社区2027年双拥工作计划"
+    assert "一、指导思想" in paragraphs and paragraphs[-1] == "2027年1月8日"
