@@ -72,9 +72,13 @@ def _store_and_retriever():
 
 def cmd_ingest(args) -> int:
     from rag.ingest import ingest
+    from rag.library import upload_dir
 
     store, _ = _store_and_retriever()
-    paths = args.paths or [get_settings().corpus_dir]
+    settings = get_settings()
+    paths = args.paths or [settings.corpus_dir] + [
+        d for d in [upload_dir(settings)] if d.exists() and any(d.iterdir())
+    ]
     report = ingest(paths, store, rebuild=args.rebuild)
     print(report.summary())
     print(f"索引中共有 {store.count()} 个片段。")

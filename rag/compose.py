@@ -225,7 +225,14 @@ class Composer:
             )
         text = layout(lead, prose, items)
         passages = [p for p in job.passages if any(u.startswith(p.id + "#") for u in used)]
-        return Version(text, self.origin, passages=passages, model=self.name, units=used)
+        return Version(
+            text,
+            self.origin,
+            passages=passages,
+            model=self.name,
+            units=used,
+            instruction=job.instruction,
+        )
 
     def _priority_items(
         self, job: SectionJob, units: list[Unit]

@@ -115,7 +115,7 @@ def documents_from_text(text: str, source: str, stem: str, outlines=None) -> lis
         topic = classify_topic(body, outlines)
         name = outlines[topic].name if topic in outlines else "社区工作"
         suffix = f"（网络范文·{_NUMERALS[n - 1] if n <= 10 else n}）" if many else ""
-        title = _title(body, name, kind) + suffix
+        title = title_for(body, name, kind) + suffix
         doc_id = f"{stem}_{n:02d}" if many else stem
         docs.append(
             CorpusDoc(doc_id, title, kind, topic, f"{source}#{n}" if many else source, body)
@@ -123,7 +123,7 @@ def documents_from_text(text: str, source: str, stem: str, outlines=None) -> lis
     return docs
 
 
-def _title(body: str, name: str, kind: str) -> str:
+def title_for(body: str, name: str, kind: str) -> str:
     first = body.split("\n", 1)[0]
     if len(first) <= 40 and re.search(r"(计划|总结|方案|报告)$", first):
         return first

@@ -7,7 +7,9 @@ for the composer (so it is deterministic and never repeats a sentence across sec
 
 from __future__ import annotations
 
+import queue
 import threading
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol
 
@@ -45,6 +47,52 @@ class DraftCallbacks:
 
     def section_failed(self, index: int, message: str) -> None:
         """A section could not be written; its earlier versions are unchanged."""
+
+
+class QueueCallbacks(DraftCallbacks):
+    """Puts every hook call on a queue as (event, index, payload) for another thread."""
+
+    def __init__(self, events: queue.Queue):
+        self.events = events
+
+    def section_started(self, index: int) -> None:
+        self.events.put(("started", index, None))
+
+    def section_text(self, index: int, text: str) -> None:
+        self.events.put(("text", index, text))
+
+    def section_done(self, index: int, version: Version) -> None:
+        self.events.put(("done", index, version))
+
+    def section_failed(self, index: int, message: str) -> None:
+        self.events.put(("failed", index, message))
+
+
+def run_with_events(
+    work: Callable[[DraftCallbacks], object], poll: float = 0.05
+) -> Iterator[tuple]:
+    """Run work(callbacks) in a thread and yield its events in this one (a UI's own thread).
+
+    The work's exception, if any, is raised here after the last event.
+    """
+    events: queue.Queue = queue.Queue()
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            work(QueueCallbacks(events))
+        except BaseException as e:  # handed to the caller's thread below
+            failure.append(e)
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    while thread.is_alive() or not events.empty():
+        try:
+            yield events.get(timeout=poll)
+        except queue.Empty:
+            continue
+    if failure:
+        raise failure[0]
 
 
 def outline_of(profile: Profile) -> Outline:

@@ -311,3 +311,12 @@ def stream_chat(
         if not text.strip():
             return StreamResult(text, False, "模型返回了空内容：请重新生成本节。", usage, attempt)
         return StreamResult(text, True, "", usage, attempt)
+
+
+def check_connection(config: LLMConfig, chat=None) -> str:
+    """Send one tiny request; returns the model's reply or raises ModelError in Chinese."""
+    chat = chat if chat is not None else chat_model(config)
+    result = stream_chat(chat, [("human", "请只回复两个字：收到")], config)
+    if not result.complete:
+        raise ModelError(result.error, kind="other", retryable=False)
+    return result.text.strip()

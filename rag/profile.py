@@ -139,8 +139,8 @@ class Profile(BaseModel):
         return "\n".join(p for p in parts if p)
 
 
-def _message(error: ValidationError) -> tuple[str, str | None]:
-    first = error.errors()[0]
+def _message(error: ValidationError, first: dict | None = None) -> tuple[str, str | None]:
+    first = first or error.errors()[0]
     field = str(first["loc"][0]) if first["loc"] else None
     label = FIELD_LABELS.get(field or "", field or "")
     kind, ctx = first["type"], first.get("ctx", {})
@@ -179,6 +179,19 @@ def make_profile(data: dict) -> Profile:
     except ValidationError as e:
         message, field = _message(e)
         raise ProfileError(message, field) from e
+
+
+def profile_errors(data: dict) -> dict[str, str]:
+    """Every bad field of a profile mapping, field → message (empty when it is valid)."""
+    try:
+        Profile.model_validate(data)
+    except ValidationError as e:
+        errors: dict[str, str] = {}
+        for item in e.errors():
+            message, field = _message(e, item)
+            errors.setdefault(field or "", message)
+        return errors
+    return {}
 
 
 def load_profile(path: Path) -> Profile:

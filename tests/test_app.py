@@ -1,14 +1,44 @@
-"""The minimal page loads and searches (AppTest; the full web app comes with its own issue)."""
+"""The web app through Streamlit's AppTest: form, generation (offline and against the local
+model server), refinement, persistence, the library page, and several sessions at once."""
+
+from __future__ import annotations
+
+import shutil
+import threading
 
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from rag.config import REPO_ROOT, get_settings
+from rag.config import REPO_ROOT, Settings, get_settings
+from rag.drafts import open_draft_store
+from rag.embeddings import HashEmbeddingFunction
+from rag.index import ChunkStore
+from rag.ingest import ingest
+from tests.conftest import CORPUS
+
+APP = str(REPO_ROOT / "app.py")
+
+
+@pytest.fixture(scope="module")
+def library_dir(tmp_path_factory):
+    """A small library (双拥 and 消防 samples) indexed with hash embeddings."""
+    root = tmp_path_factory.mktemp("app_library")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for pattern in ("shuangyong_*.md", "xiaofang_*.md"):
+        for path in CORPUS.glob(pattern):
+            shutil.copy(path, corpus / path.name)
+    settings = Settings(data_dir=root / "data", embedding="hash")
+    ingest([corpus], ChunkStore.open(settings, HashEmbeddingFunction()))
+    return root / "data"
 
 
 @pytest.fixture(autouse=True)
-def fresh_caches():
+def environment(library_dir, monkeypatch):
+    monkeypatch.setenv("PLAN_DATA_DIR", str(library_dir))
+    monkeypatch.setenv("PLAN_EMBEDDING", "hash")
+    get_settings.cache_clear()
     st.cache_resource.clear()
     st.cache_data.clear()
     yield
@@ -16,50 +46,221 @@ def fresh_caches():
     get_settings.cache_clear()
 
 
-@pytest.fixture
-def app(tmp_path, monkeypatch):
-    monkeypatch.setenv("PLAN_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("PLAN_EMBEDDING", "hash")
-    get_settings.cache_clear()
-    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)
-    at.run()
-    yield at
-    get_settings.cache_clear()
+def new_app(**query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
 
 
-def test_page_loads_and_asks_for_a_query(app):
-    assert not app.exception
-    assert app.title[0].value == "社区工作计划助手"
-    app.button[0].click().run()
-    assert "请输入要检索的内容" in app.warning[0].value
+def fill(at: AppTest, community="阳光社区", topic="shuangyong", **extra) -> AppTest:
+    at.text_input(key="form_community").input(community)
+    at.text_input(key="form_parent").input("杭州市西湖区北山街道")
+    at.number_input(key="form_year").set_value(2027)
+    at.selectbox(key="form_topic").set_value(topic)
+    at.number_input(key="form_households").set_value(2860)
+    at.text_area(key="form_priorities").input("退役军人服务站规范化建设")
+    at.text_input(key="form_date").input("2027年1月8日")
+    for key, value in extra.items():
+        at.text_input(key=f"form_{key}").input(value)
+    return at
 
 
-def test_search_on_an_empty_library_says_what_to_do(app):
-    app.text_input(key="query").input("春节走访慰问")
-    app.button[0].click().run()
-    assert not app.exception
-    assert any("python -m rag ingest" in i.value for i in app.info), [
-        e.value for e in (*app.info, *app.warning, *app.error)
+def texts(at: AppTest) -> dict[str, str]:
+    return {ta.key: ta.value for ta in at.text_area if ta.key and ta.key.startswith("text_")}
+
+
+def generated(at: AppTest) -> AppTest:
+    fill(at).button(key="generate").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_page_loads_with_the_form_and_offline_mode():
+    at = new_app()
+    assert not at.exception
+    assert at.title[0].value == "社区工作计划助手"
+    assert at.sidebar.radio(key="llm_mode").value.startswith("离线组合")
+    assert at.text_input(key="form_community").value == ""
+
+
+def test_bad_fields_get_messages_beside_them_and_nothing_is_lost():
+    at = new_app()
+    at.text_input(key="form_community").input("x")
+    at.text_area(key="form_priorities").input("第一项\n" + "很长" * 70)
+    at.button(key="generate").click().run()
+    errors = [e.value for e in at.error]
+    assert "社区名称：至少 2 个字" in errors
+    assert any("不超过120字" in e for e in errors)
+    assert "请先改正表单中标出的问题。" in errors
+    assert at.text_area(key="form_priorities").value.startswith("第一项")
+    assert not open_draft_store(get_settings()).list() or all(
+        d.title != "x" for d in open_draft_store(get_settings()).list()
+    )
+
+
+def test_generate_offline_then_refine_and_reopen():
+    at = generated(new_app())
+    draft_id = at.query_params["draft"]
+    assert draft_id
+    assert at.header[0].value == "阳光社区2027年双拥工作计划"
+    sections = texts(at)
+    assert len(sections) == 5 and all(sections.values())
+    draft = open_draft_store(get_settings()).load(draft_id)
+    assert [s.text for s in draft.sections] == list(sections.values())
+
+    # regenerate one section with an instruction: a new version, the old one kept
+    at.text_input(key=f"instr_{draft_id}_2").input("突出退役军人服务站建设")
+    at.button(key=f"regen_{draft_id}_2").click().run()
+    assert not at.exception
+    draft = open_draft_store(get_settings()).load(draft_id)
+    assert len(draft.sections[2].versions) == 2
+    assert draft.sections[2].versions[1].instruction == "突出退役军人服务站建设"
+    assert [s.text for i, s in enumerate(draft.sections) if i != 2] == [
+        t for i, t in enumerate(sections.values()) if i != 2
     ]
 
+    # edit another section: saved as a version of its own
+    key = next(k for k in texts(at) if k.startswith(f"text_{draft_id}_4_"))
+    at.text_area(key=key).input("（一）加强组织领导。由社区党委书记负总责。").run()
+    draft = open_draft_store(get_settings()).load(draft_id)
+    assert draft.sections[4].text == "（一）加强组织领导。由社区党委书记负总责。"
+    assert draft.sections[4].version.origin == "edit"
 
-def test_search_shows_passages_as_plain_text(tmp_path, monkeypatch):
-    from rag.embeddings import HashEmbeddingFunction
-    from rag.index import ChunkStore
-    from rag.ingest import ingest
+    # undo the regeneration
+    at.button(key=f"undo_{draft_id}_2").click().run()
+    draft = open_draft_store(get_settings()).load(draft_id)
+    assert draft.sections[2].current == 0 and len(draft.sections[2].versions) == 2
 
-    monkeypatch.setenv("PLAN_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("PLAN_EMBEDDING", "hash")
-    get_settings.cache_clear()
-    ingest(
-        [REPO_ROOT / "data" / "corpus" / "shuangyong_01.md"],
-        ChunkStore.open(get_settings(), HashEmbeddingFunction()),
-    )
-    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)
-    at.run()
-    at.text_input(key="query").input("退役军人服务站")
-    at.button[0].click().run()
+    # lock a section: "全部重新生成" leaves it alone
+    at.toggle(key=f"lock_{draft_id}_0").set_value(True).run()
+    before = open_draft_store(get_settings()).load(draft_id)
+    at.button(key="regen_all").click().run()
     assert not at.exception
-    shown = "\n".join(t.value for t in at.text)
-    assert "退役军人服务站" in shown and "双拥工作计划" in shown
-    get_settings.cache_clear()
+    after = open_draft_store(get_settings()).load(draft_id)
+    assert after.sections[0].locked
+    assert len(after.sections[0].versions) == len(before.sections[0].versions)
+    warnings = " ".join(w.value for w in at.warning)
+    for head, a, b in zip(
+        after.headings()[1:], after.sections[1:], before.sections[1:], strict=True
+    ):
+        # a new version, or a message saying why there is none
+        assert len(a.versions) == len(b.versions) + 1 or f"{head}：" in warnings, head
+    assert (
+        sum(
+            len(a.versions) > len(b.versions)
+            for a, b in zip(after.sections, before.sections, strict=True)
+        )
+        >= 2
+    )
+
+    # a new session (a refresh, another tab) with the URL shows the same draft
+    again = new_app(draft=draft_id)
+    assert not again.exception
+    assert again.header[0].value == "阳光社区2027年双拥工作计划"
+    assert list(texts(again).values()) == [s.text for s in after.sections]
+
+
+def test_exports_carry_the_edited_text():
+    from rag.export import render
+
+    at = generated(new_app())
+    draft_id = at.query_params["draft"]
+    key = next(k for k in texts(at) if k.startswith(f"text_{draft_id}_1_"))
+    at.text_area(key=key).input("（一）本社区自己写的目标。").run()
+    draft = open_draft_store(get_settings()).load(draft_id)
+    assert "（一）本社区自己写的目标。" in render(draft, ".md").decode("utf-8")
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["下载 Word（公文格式）", "下载 Markdown", "下载纯文本"]
+
+
+def model_session(at: AppTest, base_url: str) -> AppTest:
+    at.sidebar.radio(key="llm_mode").set_value("调用模型").run()
+    at.sidebar.selectbox(key="llm_provider").set_value("custom")
+    at.sidebar.text_input(key="llm_model").input("fake-model")
+    at.sidebar.text_input(key="llm_base_url").input(base_url)
+    return at.run()
+
+
+def test_generate_with_a_model_and_an_error_stays_on_its_section(fake_llm):
+    fake_llm.add(match="“三、", status=401)
+    at = model_session(new_app(), fake_llm.base_url)
+    assert "当前：模型 fake-model" in " ".join(c.value for c in at.sidebar.caption)
+    at = generated(at)
+    draft_id = at.query_params["draft"]
+    draft = open_draft_store(get_settings()).load(draft_id)
+    assert len(fake_llm.requests) == 5
+    assert not draft.sections[2].version.complete
+    assert "401" in draft.sections[2].version.error
+    assert any("模型服务拒绝了访问（401）" in e.value for e in at.error)
+    assert all(s.version.complete for i, s in enumerate(draft.sections) if i != 2)
+    # the key typed in the session is never written to the drafts database
+    at.sidebar.text_input(key="llm_api_key").input("sk-secret-typed-in-ui").run()
+    at.button(key=f"regen_{draft_id}_0").click().run()
+    raw = (get_settings().data_dir / "drafts.sqlite3").read_bytes()
+    wal = get_settings().data_dir / "drafts.sqlite3-wal"
+    assert b"sk-secret" not in raw and (not wal.exists() or b"sk-secret" not in wal.read_bytes())
+    assert fake_llm.requests[-1]["messages"]  # the regeneration went to the model
+
+
+def test_test_connection_reports_success_and_failure(fake_llm):
+    at = model_session(new_app(), fake_llm.base_url)
+    fake_llm.add(reply="收到", times=1)
+    at.sidebar.button(key="test_connection").click().run()
+    assert any("连接成功" in s.value for s in at.sidebar.success)
+    fake_llm.add(status=401)
+    at.sidebar.button(key="test_connection").click().run()
+    assert any("401" in e.value for e in at.sidebar.error)
+
+
+def test_library_page_searches_and_checks_uploads():
+    at = new_app()
+    at.sidebar.radio(key="page").set_value("范文库").run()
+    at.text_input(key="lib_query").input("春节走访慰问军烈属")
+    at.button(key="lib_search").click().run()
+    assert not at.exception
+    shown = " ".join(t.value for t in at.text)
+    assert "双拥" in shown
+
+
+def test_my_drafts_lists_opens_and_deletes():
+    first = generated(new_app())
+    draft_id = first.query_params["draft"]
+    at = new_app()
+    at.sidebar.radio(key="page").set_value("我的草稿").run()
+    assert any("阳光社区2027年双拥工作计划" in t.value for t in at.text)
+    at.button(key=f"open_{draft_id}").click().run()
+    assert at.query_params["draft"] == draft_id
+    assert at.header[0].value == "阳光社区2027年双拥工作计划"
+    at.sidebar.radio(key="page").set_value("我的草稿").run()
+    at.button(key=f"delete_{draft_id}").click().run()
+    assert draft_id not in [d.id for d in open_draft_store(get_settings()).list()]
+
+
+def test_several_sessions_draft_at_once_without_crossing():
+    names = ["东风社区", "南湖社区", "西园社区", "北辰社区"]
+    results: dict[str, AppTest] = {}
+    errors: list[BaseException] = []
+
+    def session(name: str) -> None:
+        try:
+            at = AppTest.from_file(APP, default_timeout=180).run()
+            fill(at, community=name).button(key="generate").click().run()
+            results[name] = at
+        except BaseException as e:
+            errors.append(e)
+
+    threads = [threading.Thread(target=session, args=(n,)) for n in names]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    store = open_draft_store(get_settings())
+    for name, at in results.items():
+        assert not at.exception
+        draft = store.load(at.query_params["draft"])
+        assert draft.title == f"{name}2027年双拥工作计划"
+        assert draft.profile.community == name
+        assert all(s.text for s in draft.sections)
+        assert all(other not in draft.to_text() for other in names if other != name)

@@ -1,0 +1,437 @@
+"""起草: the community form, streamed generation, and section-by-section refinement."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from rag.errors import PlanError
+from rag.plan import Draft, Version
+from ui import state
+from ui.settings import writer
+
+ORIGINS = {"composer": "离线组合", "model": "模型", "edit": "手工修改"}
+FIELDS = (
+    "community",
+    "parent",
+    "year",
+    "topic",
+    "households",
+    "population",
+    "facts",
+    "priorities",
+    "notes",
+    "author",
+    "date",
+)
+
+
+def _key(name: str) -> str:
+    return f"form_{name}"
+
+
+def _field_error(name: str) -> None:
+    message = st.session_state[state.FORM_ERRORS].get(name)
+    if message:
+        st.error(message)
+
+
+def _form_defaults(draft: Draft | None) -> None:
+    """Fill the form's widgets once: from the open draft's profile, or empty."""
+    owner = draft.id if draft else None
+    if _key("year") in st.session_state and st.session_state.get("form_for") in (owner, None):
+        return
+    st.session_state["form_for"] = owner
+    today = dt.date.today()
+    names = state.topic_names()
+    p = draft.profile if draft else None
+    st.session_state[_key("community")] = p.community if p else ""
+    st.session_state[_key("parent")] = p.parent if p else ""
+    st.session_state[_key("year")] = p.year if p else today.year + (1 if today.month >= 10 else 0)
+    st.session_state[_key("topic")] = p.topic if p else next(iter(names))
+    st.session_state[_key("households")] = p.households or 0 if p else 0
+    st.session_state[_key("population")] = p.population or 0 if p else 0
+    st.session_state[_key("facts")] = [
+        {"名称": k, "数值": v} for k, v in (p.facts.items() if p else [])
+    ]
+    st.session_state[_key("priorities")] = "\n".join(p.priorities) if p else ""
+    st.session_state[_key("notes")] = p.notes if p else ""
+    st.session_state[_key("author")] = p.author if p else ""
+    st.session_state[_key("date")] = p.date if p else ""
+
+
+def _profile_data() -> dict:
+    s = st.session_state
+    facts = s[_key("facts")]
+    rows = facts.to_dict("records") if hasattr(facts, "to_dict") else list(facts)
+    return {
+        "community": s[_key("community")],
+        "parent": s[_key("parent")],
+        "year": s[_key("year")],
+        "topic": s[_key("topic")],
+        "households": s[_key("households")] or None,
+        "population": s[_key("population")] or None,
+        "facts": [{"name": r.get("名称"), "value": r.get("数值")} for r in rows],
+        "priorities": s[_key("priorities")],
+        "notes": s[_key("notes")],
+        "author": s[_key("author")],
+        "date": s[_key("date")],
+    }
+
+
+def profile_form(draft: Draft | None) -> dict | None:
+    """The community form; returns the profile data when "生成计划" was pressed."""
+    _form_defaults(draft)
+    names = state.topic_names()
+    with st.form("profile"):
+        c1, c2 = st.columns(2)
+        with c1:
+            st.text_input("社区名称 *", key=_key("community"), placeholder="例如：阳光社区")
+            _field_error("community")
+        with c2:
+            st.text_input("上级单位", key=_key("parent"), placeholder="例如：××市××区××街道")
+            _field_error("parent")
+        c1, c2 = st.columns(2)
+        with c1:
+            st.number_input("年度 *", key=_key("year"), min_value=2000, max_value=2100, step=1)
+            _field_error("year")
+        with c2:
+            st.selectbox("计划类型 *", list(names), key=_key("topic"), format_func=names.get)
+            _field_error("topic")
+        c1, c2 = st.columns(2)
+        with c1:
+            st.number_input("户数（不填为 0）", key=_key("households"), min_value=0, step=1)
+            _field_error("households")
+        with c2:
+            st.number_input("常住人口（不填为 0）", key=_key("population"), min_value=0, step=1)
+            _field_error("population")
+        st.caption("关键数据：计划里会原样使用这些数字，例如 退役军人 126、军烈属 14。")
+        st.data_editor(
+            pd.DataFrame(st.session_state[_key("facts")], columns=["名称", "数值"], dtype=str),
+            key=_key("facts_editor"),
+            num_rows="dynamic",
+            column_config={
+                "名称": st.column_config.TextColumn("名称", max_chars=30),
+                "数值": st.column_config.TextColumn("数值", max_chars=60),
+            },
+            width="stretch",
+        )
+        _field_error("facts")
+        st.text_area("工作重点（每行一项）", key=_key("priorities"), height=90)
+        _field_error("priorities")
+        st.text_area("补充说明（社区特点等）", key=_key("notes"), height=70)
+        _field_error("notes")
+        c1, c2 = st.columns(2)
+        with c1:
+            st.text_input("落款单位", key=_key("author"), placeholder="默认：社区名称 + 居民委员会")
+            _field_error("author")
+        with c2:
+            st.text_input("落款日期", key=_key("date"), placeholder="例如：2027年1月8日")
+            _field_error("date")
+        submitted = st.form_submit_button("生成计划", type="primary", key="generate")
+    if not submitted:
+        return None
+    editor = st.session_state.get(_key("facts_editor")) or {}
+    rows = [dict(r) for r in st.session_state[_key("facts")]]
+    for index, changes in editor.get("edited_rows", {}).items():
+        rows[int(index)].update(changes)
+    rows = [r for i, r in enumerate(rows) if i not in set(editor.get("deleted_rows", []))]
+    rows += [dict(r) for r in editor.get("added_rows", [])]
+    st.session_state[_key("facts")] = rows
+    return _profile_data()
+
+
+def generate(draft: Draft, indices: list[int] | None = None) -> None:
+    """Draft sections with live progress: each section streams into its place."""
+    from rag.draft import draft_sections, run_with_events
+
+    _, retriever = state.library()
+    store = state.draft_store()
+    section_writer = writer()
+    indices = (
+        indices
+        if indices is not None
+        else [i for i, s in enumerate(draft.sections) if not s.locked]
+    )
+    heads = draft.headings()
+    progress = st.progress(0.0, text=f"正在起草（{section_writer.name}）……")
+    slots = {}
+    for i in indices:
+        st.markdown(f"**{heads[i]}**")
+        slots[i] = st.empty()
+        slots[i].caption("等待中……")
+    done = 0
+    concurrency = getattr(getattr(section_writer, "config", None), "concurrency", 1)
+
+    def work(callbacks):
+        draft_sections(
+            draft,
+            retriever=retriever,
+            writer=section_writer,
+            callbacks=callbacks,
+            concurrency=concurrency,
+            indices=indices,
+        )
+
+    for event, index, payload in run_with_events(work):
+        if event == "text":
+            slots[index].text(payload)
+        elif event == "started":
+            slots[index].caption("正在生成……")
+        else:
+            store.save(draft)  # saved before the section shows as done
+            done += 1
+            if event == "done" and payload.complete:
+                slots[index].text(payload.text)
+            else:
+                message = payload.error if event == "done" else payload
+                slots[index].error(message)
+                state.flash("warning", f"{heads[index]}：{message}")
+            progress.progress(done / len(indices), text=f"已完成 {done}/{len(indices)} 节")
+    draft.mode = section_writer.name
+    store.save(draft)
+
+
+def start_new(data: dict) -> None:
+    from rag.draft import new_draft
+    from rag.profile import make_profile, profile_errors
+
+    errors = profile_errors(data)
+    st.session_state[state.FORM_ERRORS] = errors
+    if errors:
+        state.flash("error", "请先改正表单中标出的问题。")
+        st.rerun()
+    try:
+        profile = make_profile(data)
+        draft = new_draft(profile, writer())
+        store = state.draft_store()
+        store.save(draft)
+    except PlanError as e:
+        st.error(str(e))
+        return
+    st.session_state[state.DRAFT_ID] = draft.id
+    st.query_params["draft"] = draft.id
+    generate(draft)
+    st.rerun()
+
+
+def _save(draft: Draft) -> bool:
+    try:
+        state.draft_store().save(draft)
+    except PlanError as e:
+        st.error(str(e))
+        return False
+    return True
+
+
+def _on_edit(draft_id: str, index: int, key: str) -> None:
+    store = state.draft_store()
+    draft = store.load(draft_id)
+    section = draft.sections[index]
+    text = st.session_state[key].strip()
+    if text != section.text.strip():
+        section.add(
+            Version(
+                text, "edit", passages=list(section.version.passages) if section.version else []
+            )
+        )
+        store.save(draft)
+        state.flash("success", f"已保存对“{section.title}”的修改。")
+
+
+def _on_lock(draft_id: str, index: int, key: str) -> None:
+    store = state.draft_store()
+    draft = store.load(draft_id)
+    draft.sections[index].locked = bool(st.session_state[key])
+    store.save(draft)
+
+
+def section_view(draft: Draft, index: int, findings) -> None:
+    from rag.compose import NoMoreVariants
+    from rag.draft import regenerate_section, run_with_events
+
+    section = draft.sections[index]
+    head = draft.headings()[index]
+    version = section.version
+    with st.container(border=True):
+        top = st.columns([6, 1])
+        top[0].subheader(head)
+        top[1].toggle(
+            "锁定",
+            value=section.locked,
+            key=f"lock_{draft.id}_{index}",
+            on_change=_on_lock,
+            args=(draft.id, index, f"lock_{draft.id}_{index}"),
+            help="锁定后，“全部重新生成”不会改动本节。",
+        )
+        if version and version.error:
+            st.error(version.error)
+        slot = st.empty()
+        key = f"text_{draft.id}_{index}_{len(section.versions)}_{section.current}"
+        slot.text_area(
+            "正文",
+            value=section.text,
+            key=key,
+            height=max(
+                120, min(600, 28 * (section.text.count("\n") + len(section.text) // 40 + 2))
+            ),
+            label_visibility="collapsed",
+            on_change=_on_edit,
+            args=(draft.id, index, key),
+        )
+        for f in findings:
+            st.warning(f"【{f.kind}】{f.message}")
+            if f.items:
+                st.text("、".join(f.items[:12]))
+        c1, c2, c3 = st.columns([4, 1, 1])
+        instruction = c1.text_input(
+            "修改要求",
+            key=f"instr_{draft.id}_{index}",
+            placeholder="可选，例如：更具体，突出退役军人服务站建设",
+            label_visibility="collapsed",
+        )
+        regen = c2.button("重新生成", key=f"regen_{draft.id}_{index}", disabled=section.locked)
+        undo = c3.button("撤销", key=f"undo_{draft.id}_{index}", disabled=section.current <= 0)
+        with st.expander(f"参考范文（{len(version.passages) if version else 0}）"):
+            for p in version.passages if version else []:
+                st.text(f"《{p.title}》 · {p.section or '开头'}")
+                st.text(p.text[:160] + ("……" if len(p.text) > 160 else ""))
+        with st.expander(f"版本历史（{len(section.versions)}）"):
+            for n, v in enumerate(section.versions):
+                when = dt.datetime.fromtimestamp(v.created).strftime("%m-%d %H:%M")
+                mark = "（当前）" if n == section.current else ""
+                label = f"第{n + 1}版 · {ORIGINS.get(v.origin, v.origin)} {v.model} · {when}{mark}"
+                st.text(label + (f" · 要求：{v.instruction}" if v.instruction else ""))
+                if n != section.current and st.button(
+                    "恢复此版", key=f"restore_{draft.id}_{index}_{n}"
+                ):
+                    section.current = n
+                    if _save(draft):
+                        st.rerun()
+    if undo:
+        section.undo()
+        if _save(draft):
+            state.flash("info", f"“{section.title}”已撤销到上一版。")
+            st.rerun()
+    if regen:
+        try:
+            section_writer = writer()
+        except PlanError as e:
+            st.error(str(e))
+            return
+        result: list = []
+
+        def work(callbacks):
+            result.append(
+                regenerate_section(
+                    draft,
+                    index,
+                    retriever=state.library()[1],
+                    writer=section_writer,
+                    instruction=instruction,
+                    callbacks=callbacks,
+                )
+            )
+
+        try:
+            for event, _, payload in run_with_events(work):
+                if event == "text":
+                    slot.text(payload)
+        except NoMoreVariants as e:
+            st.warning(str(e))
+            return
+        except PlanError as e:
+            st.error(str(e))
+            return
+        if _save(draft):
+            if result and result[0].error:
+                state.flash("error", f"“{section.title}”：{result[0].error}")
+            st.rerun()
+
+
+def export_buttons(draft: Draft) -> None:
+    from rag.export import render, safe_filename
+
+    st.subheader("导出")
+    cols = st.columns(3)
+    for col, (suffix, label, mime) in zip(
+        cols,
+        (
+            (
+                ".docx",
+                "下载 Word（公文格式）",
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            ),
+            (".md", "下载 Markdown", "text/markdown"),
+            (".txt", "下载纯文本", "text/plain"),
+        ),
+        strict=True,
+    ):
+        try:
+            data = render(draft, suffix)
+        except PlanError as e:
+            col.error(str(e))
+            continue
+        col.download_button(
+            label,
+            data=data,
+            file_name=safe_filename(draft.title, suffix),
+            mime=mime,
+            key=f"dl{suffix}",
+        )
+
+
+def current_draft() -> Draft | None:
+    """The draft named in the URL (so a refresh, a second tab or a restart shows it)."""
+    from rag.drafts import DraftNotFound
+
+    draft_id = st.query_params.get("draft") or st.session_state[state.DRAFT_ID]
+    if not draft_id:
+        return None
+    try:
+        draft = state.draft_store().load(draft_id)
+    except DraftNotFound as e:
+        st.warning(str(e))
+        st.session_state[state.DRAFT_ID] = None
+        del st.query_params["draft"]
+        return None
+    st.session_state[state.DRAFT_ID] = draft.id
+    if st.query_params.get("draft") != draft.id:
+        st.query_params["draft"] = draft.id
+    return draft
+
+
+def page() -> None:
+    from rag.checks import check_draft
+    from rag.draft import outline_of
+
+    draft = current_draft()
+    with st.expander("社区信息", expanded=draft is None):
+        data = profile_form(draft)
+        if draft is not None:
+            st.caption("修改后点“生成计划”会另起一份新草稿，当前草稿仍保留在“我的草稿”中。")
+    if data is not None:
+        start_new(data)
+        return
+    if draft is None:
+        st.info("填写社区信息后点“生成计划”，系统会逐节起草，并标出每节引用的范文。")
+        return
+    st.header(draft.title)
+    st.caption(f"起草方式：{draft.mode} · 草稿编号 {draft.id}")
+    if st.button("全部重新生成", key="regen_all", help="重新生成所有未锁定的章节"):
+        generate(draft)
+        st.rerun()
+    if draft.preamble:
+        st.text(draft.preamble)
+    findings = check_draft(draft, outline_of(draft.profile))
+    by_section: dict[str, list] = {}
+    for f in findings:
+        by_section.setdefault(f.section, []).append(f)
+    for f in by_section.get("全文", []):
+        st.warning(f"【{f.kind}】{f.message}")
+    for index, head in enumerate(draft.headings()):
+        section_view(draft, index, by_section.get(head, []))
+    st.text(f"{draft.author}\n{draft.date}".strip())
+    export_buttons(draft)

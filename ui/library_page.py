@@ -1,0 +1,128 @@
+"""范文库: search the library with the same retrieval drafting uses; upload and delete samples."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from rag.errors import PlanError
+from ui import state
+
+ROLES = ("", "指导思想", "目标", "任务措施", "安排", "保障", "情况", "问题", "建议")
+KINDS = ("计划", "总结", "方案", "调研报告", "标语")
+
+
+def search_section() -> None:
+    names = state.topic_names()
+    with st.form("library_search"):
+        query = st.text_input(
+            "检索范文", key="lib_query", placeholder="例如：春节期间走访慰问军烈属"
+        )
+        c1, c2, c3 = st.columns(3)
+        topic = c1.selectbox(
+            "计划类型", ["", *names], key="lib_topic", format_func=lambda k: names.get(k, "全部")
+        )
+        kind = c2.selectbox("文种", ["", *KINDS], key="lib_kind", format_func=lambda k: k or "全部")
+        role = c3.selectbox("章节", ROLES, key="lib_role", format_func=lambda k: k or "全部")
+        submitted = st.form_submit_button("检索", key="lib_search")
+    if not submitted:
+        return
+    if not query.strip():
+        st.warning("请输入要检索的内容。")
+        return
+    try:
+        _, retriever = state.library()
+        hits = retriever.search(
+            query, k=8, topic=topic or None, kind=kind or None, role=role or None
+        )
+    except PlanError as e:
+        st.error(str(e))
+        return
+    if not hits:
+        st.info("没有找到相关段落。若范文库还是空的，请先运行 make run 或 python -m rag ingest。")
+    for hit in hits:
+        with st.container(border=True):
+            # Plain text only: sample text is never rendered as Markdown or HTML.
+            st.text(
+                f"《{hit.title}》 · {hit.section or '开头'} · {hit.kind} · {names.get(hit.topic, hit.topic)}"
+            )
+            st.text(hit.text)
+
+
+def upload_section() -> None:
+    from rag.library import MAX_UPLOAD_BYTES, preview_upload, save_upload
+
+    names = state.topic_names()
+    st.subheader("上传自己的范文")
+    st.caption(
+        f"支持 .txt、.md、.docx，单个文件不超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB；"
+        "GBK、Big5 等编码会自动识别。保存前会显示清洗后的正文，请核对。"
+    )
+    upload = st.file_uploader("选择文件", type=["txt", "md", "docx"], key="lib_upload")
+    if upload is not None and (
+        st.session_state[state.UPLOAD] is None
+        or st.session_state[state.UPLOAD]["file_id"] != upload.file_id
+    ):
+        try:
+            preview = preview_upload(upload.getvalue(), upload.name)
+        except PlanError as e:
+            st.error(str(e))
+            return
+        st.session_state[state.UPLOAD] = {"file_id": upload.file_id, "preview": preview}
+        st.session_state["up_text"] = preview.text
+        st.session_state["up_title"] = preview.title
+        st.session_state["up_kind"] = preview.kind
+        st.session_state["up_topic"] = preview.topic
+    pending = st.session_state[state.UPLOAD]
+    if pending is None or upload is None:
+        return
+    preview = pending["preview"]
+    st.text_area("清洗后的正文（可修改）", key="up_text", height=260)
+    c1, c2, c3 = st.columns([2, 1, 1])
+    c1.text_input("标题", key="up_title")
+    c2.selectbox("文种", KINDS, key="up_kind")
+    c3.selectbox("计划类型", list(names), key="up_topic", format_func=names.get)
+    if st.button("保存到范文库", key="up_save", type="primary"):
+        preview.text = st.session_state["up_text"]
+        preview.title = st.session_state["up_title"]
+        preview.kind = st.session_state["up_kind"]
+        preview.topic = st.session_state["up_topic"]
+        store, _ = state.library()
+        try:
+            with st.spinner("正在建立索引……"):
+                _, report = save_upload(preview, store, state.get_settings())
+        except PlanError as e:
+            st.error(str(e))
+            return
+        st.session_state[state.UPLOAD] = None
+        state.flash("success", f"已保存并建立索引：{preview.title}（{report.summary()}）")
+        st.rerun()
+
+
+def uploads_list() -> None:
+    from rag.library import delete_upload, list_uploads
+
+    docs = list_uploads(state.get_settings())
+    if not docs:
+        return
+    st.subheader(f"已上传的范文（{len(docs)}）")
+    names = state.topic_names()
+    for doc in docs:
+        c1, c2 = st.columns([5, 1])
+        c1.text(f"{doc.title} · {doc.kind} · {names.get(doc.topic, doc.topic)} · {doc.source}")
+        if c2.button("删除", key=f"del_upload_{doc.doc_id}"):
+            store, _ = state.library()
+            try:
+                delete_upload(doc.doc_id, store, state.get_settings())
+            except PlanError as e:
+                st.error(str(e))
+                return
+            state.flash("success", f"已删除：{doc.title}")
+            st.rerun()
+
+
+def page() -> None:
+    st.header("范文库")
+    search_section()
+    st.divider()
+    upload_section()
+    uploads_list()
