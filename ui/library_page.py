@@ -57,7 +57,9 @@ def upload_section() -> None:
         f"支持 .txt、.md、.docx，单个文件不超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB；"
         "GBK、Big5 等编码会自动识别。保存前会显示清洗后的正文，请核对。"
     )
-    upload = st.file_uploader("选择文件", type=["txt", "md", "docx"], key="lib_upload")
+    # A new key after each save clears the uploader, so a saved file is not offered again.
+    round_ = st.session_state.setdefault("upload_round", 0)
+    upload = st.file_uploader("选择文件", type=["txt", "md", "docx"], key=f"lib_upload_{round_}")
     if upload is not None and (
         st.session_state[state.UPLOAD] is None
         or st.session_state[state.UPLOAD]["file_id"] != upload.file_id
@@ -94,6 +96,7 @@ def upload_section() -> None:
             st.error(str(e))
             return
         st.session_state[state.UPLOAD] = None
+        st.session_state["upload_round"] = round_ + 1
         state.flash("success", f"已保存并建立索引：{preview.title}（{report.summary()}）")
         st.rerun()
 

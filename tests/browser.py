@@ -1,0 +1,119 @@
+"""A real `streamlit run` on a free port and a headless Debian Chromium driven by Playwright,
+for the browser tests and the app benchmark."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from rag.config import REPO_ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LLM_ENV = (
+    "PLAN_LLM_PROVIDER",
+    "PLAN_LLM_MODEL",
+    "PLAN_LLM_BASE_URL",
+    "PLAN_LLM_API_KEY",
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+)
+
+
+class AppServer:
+    """`streamlit run app.py` in its own process, on 127.0.0.1."""
+
+    def __init__(self, port: int, data_dir: Path, env: dict | None = None):
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        base = {k: v for k, v in os.environ.items() if k not in LLM_ENV}
+        self.env = {
+            **base,
+            "PLAN_DATA_DIR": str(data_dir),
+            "PLAN_EMBEDDING": "hash",
+            "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+            **(env or {}),
+        }
+        self.process: subprocess.Popen | None = None
+        self.log = Path(data_dir) / f"streamlit-{port}.log"
+
+    def start(self, timeout: float = 90) -> float:
+        """Start and wait for /_stcore/health; returns the seconds it took."""
+        start = time.perf_counter()
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(REPO_ROOT / "app.py"),
+                "--server.port",
+                str(self.port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                "--server.fileWatcherType",
+                "none",
+            ],
+            cwd=REPO_ROOT,
+            env=self.env,
+            stdout=self.log.open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        while time.perf_counter() - start < timeout:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"streamlit exited: {self.log.read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
+                    if r.read().strip() == b"ok":
+                        return time.perf_counter() - start
+            except OSError:
+                time.sleep(0.2)
+        raise TimeoutError(f"streamlit did not become healthy: {self.log.read_text()[-2000:]}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def launch(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+
+
+def wait_ready(page, timeout: float = 60_000) -> None:
+    """The page has run its script: the title is shown and nothing is running."""
+    page.get_by_role("heading", name="社区工作计划助手").wait_for(timeout=timeout)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout
+    )
+
+
+def fill_profile(page, community: str = "阳光社区") -> None:
+    page.get_by_label("社区名称 *").fill(community)
+    page.get_by_label("上级单位").fill("杭州市西湖区北山街道")
+    year = page.get_by_label("年度 *")
+    year.fill("2027")
+    page.get_by_label("户数（不填为 0）").fill("2860")
+    page.get_by_label("工作重点（每行一项）").fill("退役军人服务站规范化建设")
+    page.get_by_label("落款日期").fill("2027年1月8日")
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="计划类型").click()
+    page.get_by_role("option", name="双拥工作").click()
