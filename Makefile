@@ -41,6 +41,7 @@ test: lint
 bench: install
 	$(BIN)/python bench/bench_retrieval.py
 	$(BIN)/python bench/bench_drafting.py
+	$(BIN)/python bench/bench_app.py
 
 clean:
 	rm -rf $(DATA_DIR) .pytest_cache

@@ -20,6 +20,7 @@ def main() -> None:
         library_page.page()
     else:
         draft_page.page()
+    state.warm_up()
 
 
 main()

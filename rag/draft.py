@@ -166,11 +166,11 @@ def _used_sentences(draft: Draft, index: int) -> set[str]:
     return {_norm(x) for i, s in enumerate(draft.sections) if i != index for x in sentences(s.text)}
 
 
-def _jobs(draft, indices, retriever, writer, instruction: str = "", extra: int = 0) -> list:
+def _jobs(draft, indices, retriever, writer, instruction: str = "", extra: int = 0):
+    """The sections' jobs, each yielded as soon as its passages are retrieved."""
     outline = outline_of(draft.profile)
     k = extra + (COMPOSER_PASSAGES if isinstance(writer, Composer) else PASSAGES_PER_SECTION)
     used = {p.id for i, s in enumerate(draft.sections) if i not in indices for p in _passages(s)}
-    jobs = []
     for i in indices:
         passages, fallback = retrieve_passages(
             retriever, outline, i, draft.profile, k=k, exclude=used, instruction=instruction
@@ -179,21 +179,18 @@ def _jobs(draft, indices, retriever, writer, instruction: str = "", extra: int =
         if outline.sections[i].role == "安排" and not isinstance(writer, Composer):
             passages.insert(0, key_dates_passage(outline, draft.profile.year))
         section = draft.sections[i]
-        jobs.append(
-            SectionJob(
-                profile=draft.profile,
-                outline=outline,
-                index=i,
-                passages=passages,
-                fallback_passages=fallback,
-                avoid_units={u for v in section.versions for u in v.units},
-                earlier_unit_sets=[set(v.units) for v in section.versions if v.units],
-                others=_others(draft, outline, i),
-                current=section.text,
-                instruction=instruction,
-            )
+        yield SectionJob(
+            profile=draft.profile,
+            outline=outline,
+            index=i,
+            passages=passages,
+            fallback_passages=fallback,
+            avoid_units={u for v in section.versions for u in v.units},
+            earlier_unit_sets=[set(v.units) for v in section.versions if v.units],
+            others=_others(draft, outline, i),
+            current=section.text,
+            instruction=instruction,
         )
-    return jobs
 
 
 def _passages(section) -> list[Passage]:
@@ -235,6 +232,7 @@ def draft_sections(
             job.used_sentences = _used_sentences(draft, job.index)
             run(job)
     else:
+        # A section's request goes out as soon as its passages are found.
         with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
             for future in [pool.submit(run, job) for job in jobs]:
                 future.result()

@@ -89,3 +89,17 @@ def topic_names() -> dict[str, str]:
     from rag.outlines import load_outlines
 
     return {key: o.name for key, o in load_outlines().items()}
+
+
+@st.cache_resource(show_spinner=False)
+def warm_up() -> bool:
+    """Load the embedding model and build BM25 once, after the first page is on screen,
+    so the first "生成计划" does not pay for them."""
+    from rag.errors import PlanError
+
+    _, retriever = library()
+    try:
+        retriever.search("社区工作计划", k=1)
+    except PlanError:  # an unusable index is reported where it is used, with what to do
+        return False
+    return True
