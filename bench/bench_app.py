@@ -21,7 +21,7 @@ from rag.ingest import ingest
 from rag.llm import chat_model, make_llm_config
 
 sys.path.insert(0, str(REPO_ROOT))
-from tests.browser import AppServer, fill_profile, launch, wait_ready
+from tests.browser import AppServer, fill_profile, launch, use_model, wait_ready
 from tests.conftest import free_port
 from tests.fake_llm import FakeLLM
 
@@ -53,15 +53,7 @@ def one_run(data_dir: Path, fake: FakeLLM, playwright) -> dict[str, float]:
         interactive = time.perf_counter() - t0
         wait_ready(page)
         idle = time.perf_counter() - t0
-        sidebar = page.locator('[data-testid="stSidebar"]')
-        sidebar.get_by_text("调用模型").click()
-        sidebar.locator('[data-testid="stSelectbox"]').filter(has_text="模型服务商").click()
-        page.get_by_role("option", name="自定义 OpenAI 兼容接口").click()
-        sidebar.get_by_label("模型名称").fill("fake-model")
-        base = sidebar.get_by_label("接口地址（Base URL）")
-        base.fill(fake.base_url)
-        base.press("Enter")
-        sidebar.get_by_text("当前：模型 fake-model").wait_for()
+        use_model(page, fake.base_url)
         fill_profile(page)
         t1 = time.perf_counter()
         page.get_by_role("button", name="生成计划").click()

@@ -11,6 +11,7 @@ import urllib.request
 from pathlib import Path
 
 from rag.config import REPO_ROOT
+from tests.conftest import LLM_ENV
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -23,14 +24,6 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-LLM_ENV = (
-    "PLAN_LLM_PROVIDER",
-    "PLAN_LLM_MODEL",
-    "PLAN_LLM_BASE_URL",
-    "PLAN_LLM_API_KEY",
-    "OPENAI_API_KEY",
-    "OPENAI_BASE_URL",
-)
 
 
 class AppServer:
@@ -99,12 +92,17 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
 
 
-def wait_ready(page, timeout: float = 60_000) -> None:
-    """The page has run its script: the title is shown and nothing is running."""
+def wait_ready(page, timeout: float = 60_000, quiet_ms: int = 800) -> None:
+    """The page has run its script: the title is shown and no run was seen for quiet_ms."""
     page.get_by_role("heading", name="社区工作计划助手").wait_for(timeout=timeout)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout
-    )
+    running = page.locator('[data-testid="stStatusWidget"]')
+    quiet, waited = 0, 0
+    while quiet < quiet_ms:
+        if waited > timeout:
+            raise TimeoutError("the page kept running")
+        quiet = 0 if running.count() else quiet + 100
+        page.wait_for_timeout(100)
+        waited += 100
 
 
 def fill_profile(page, community: str = "阳光社区") -> None:
@@ -117,3 +115,16 @@ def fill_profile(page, community: str = "阳光社区") -> None:
     page.get_by_label("落款日期").fill("2027年1月8日")
     page.locator('[data-testid="stSelectbox"]').filter(has_text="计划类型").click()
     page.get_by_role("option", name="双拥工作").click()
+
+
+def use_model(page, base_url: str, model: str = "fake-model") -> None:
+    """Switch the session to a custom OpenAI-compatible endpoint in the sidebar."""
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_text("调用模型").click()
+    sidebar.locator('[data-testid="stSelectbox"]').filter(has_text="模型服务商").click()
+    page.get_by_role("option", name="自定义 OpenAI 兼容接口").click()
+    sidebar.get_by_label("模型名称").fill(model)
+    base = sidebar.get_by_label("接口地址（Base URL）")
+    base.fill(base_url)
+    base.press("Enter")
+    sidebar.get_by_text(f"当前：模型 {model}").wait_for()

@@ -60,6 +60,15 @@ def hash_index(tmp_path_factory):
     return settings, store, Retriever(store, semantic=False)
 
 
+def small_corpus(folder: Path, patterns=("shuangyong_*.md", "xiaofang_*.md")) -> Path:
+    """A copy of some shipped samples (双拥 and 消防 by default) in a new folder."""
+    folder.mkdir(parents=True)
+    for pattern in patterns:
+        for path in CORPUS.glob(pattern):
+            shutil.copy(path, folder / path.name)
+    return folder
+
+
 @pytest.fixture
 def settings(tmp_path) -> Settings:
     """Settings pointing at an empty temp data folder, lexical (hash) embeddings."""

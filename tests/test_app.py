@@ -3,7 +3,6 @@ model server), refinement, persistence, the library page, and several sessions a
 
 from __future__ import annotations
 
-import shutil
 import threading
 
 import pytest
@@ -15,7 +14,7 @@ from rag.drafts import open_draft_store
 from rag.embeddings import HashEmbeddingFunction
 from rag.index import ChunkStore
 from rag.ingest import ingest
-from tests.conftest import CORPUS
+from tests.conftest import small_corpus
 
 APP = str(REPO_ROOT / "app.py")
 
@@ -24,11 +23,7 @@ APP = str(REPO_ROOT / "app.py")
 def library_dir(tmp_path_factory):
     """A small library (双拥 and 消防 samples) indexed with hash embeddings."""
     root = tmp_path_factory.mktemp("app_library")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    for pattern in ("shuangyong_*.md", "xiaofang_*.md"):
-        for path in CORPUS.glob(pattern):
-            shutil.copy(path, corpus / path.name)
+    corpus = small_corpus(root / "corpus")
     settings = Settings(data_dir=root / "data", embedding="hash")
     ingest([corpus], ChunkStore.open(settings, HashEmbeddingFunction()))
     return root / "data"

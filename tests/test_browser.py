@@ -4,14 +4,13 @@ plan, refinement, refresh and restart, download, uploads (GBK, hostile HTML), st
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
 from rag.drafts import SQLiteDraftStore
-from tests.browser import CHROMIUM, AppServer, fill_profile, launch, wait_ready
-from tests.conftest import CORPUS, free_port, run_cli
+from tests.browser import CHROMIUM, AppServer, fill_profile, launch, use_model, wait_ready
+from tests.conftest import free_port, run_cli, small_corpus
 
 pytestmark = [
     pytest.mark.slow,
@@ -24,11 +23,7 @@ sync_playwright, expect = playwright_api.sync_playwright, playwright_api.expect
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("browser")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    for pattern in ("shuangyong_*.md", "xiaofang_*.md"):
-        for path in CORPUS.glob(pattern):
-            shutil.copy(path, corpus / path.name)
+    corpus = small_corpus(root / "corpus")
     env = {"PLAN_DATA_DIR": str(root / "data"), "PLAN_EMBEDDING": "hash"}
     done = run_cli("ingest", str(corpus), env=env)  # another process: the app owns the folder
     assert done.returncode == 0, done.stderr
@@ -196,15 +191,7 @@ def test_sections_stream_into_place_from_the_model(data_dir, browser, fake_llm):
         page = browser.new_page()
         page.goto(srv.url)
         wait_ready(page)
-        sidebar = page.locator('[data-testid="stSidebar"]')
-        sidebar.get_by_text("调用模型").click()
-        sidebar.locator('[data-testid="stSelectbox"]').filter(has_text="模型服务商").click()
-        page.get_by_role("option", name="自定义 OpenAI 兼容接口").click()
-        sidebar.get_by_label("模型名称").fill("fake-model")
-        base = sidebar.get_by_label("接口地址（Base URL）")
-        base.fill(fake_llm.base_url)
-        base.press("Enter")
-        sidebar.get_by_text("当前：模型 fake-model").wait_for()
+        use_model(page, fake_llm.base_url)
         fill_profile(page)
         page.get_by_role("button", name="生成计划").click()
         # the first characters show while the stream is still going

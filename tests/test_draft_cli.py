@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 
-from tests.conftest import CORPUS, run_cli
+from tests.conftest import run_cli, small_corpus
 
 PROFILE = {
     "community": "阳光社区",
@@ -25,10 +24,7 @@ PROFILE = {
 def library(tmp_path_factory):
     """A small library indexed by the CLI itself (hash embeddings)."""
     root = tmp_path_factory.mktemp("cli_library")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    for path in CORPUS.glob("shuangyong_*.md"):
-        shutil.copy(path, corpus / path.name)
+    corpus = small_corpus(root / "corpus", ("shuangyong_*.md",))
     env = {"PLAN_DATA_DIR": str(root / "data"), "PLAN_EMBEDDING": "hash"}
     done = run_cli("ingest", str(corpus), env=env)
     assert done.returncode == 0, done.stderr
