@@ -168,7 +168,12 @@ class Draft:
             "profile": self.profile.model_dump(),
             "preamble": self.preamble,
             "sections": [
-                {"heading": h, **asdict(s)}
+                {
+                    "heading": h,
+                    "text": s.text,
+                    "passages": [asdict(p) for p in (s.version.passages if s.version else [])],
+                    **asdict(s),
+                }
                 for h, s in zip(self.headings(), self.sections, strict=True)
             ],
             "author": self.author,
@@ -182,7 +187,7 @@ class Draft:
     def from_dict(cls, data: dict) -> Draft:
         sections = []
         for s in data["sections"]:
-            s = {k: v for k, v in s.items() if k != "heading"}
+            s = {k: v for k, v in s.items() if k not in ("heading", "text", "passages")}
             sections.append(SectionState.from_dict(s))
         return cls(
             title=data["title"],

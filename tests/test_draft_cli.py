@@ -52,7 +52,8 @@ def test_offline_draft_as_json(library, tmp_path):
     ]
     for section in data["sections"]:
         current = section["versions"][section["current"]]
-        assert current["text"]
+        assert section["text"] == current["text"] and current["text"]
+        assert section["passages"] == current["passages"]
         if section["role"] != "安排":
             assert all(p["doc_id"].startswith("shuangyong_") for p in current["passages"])
             assert all(p["title"] for p in current["passages"])
