@@ -259,3 +259,19 @@ def test_several_sessions_draft_at_once_without_crossing():
         assert draft.profile.community == name
         assert all(s.text for s in draft.sections)
         assert all(other not in draft.to_text() for other in names if other != name)
+
+
+def test_the_facts_table_edits_become_profile_facts():
+    from rag.profile import make_profile
+    from ui.draft_page import merge_editor_rows
+
+    rows = [{"名称": "退役军人", "数值": "120"}, {"名称": "军烈属", "数值": "14"}]
+    editor = {
+        "edited_rows": {0: {"数值": "126"}},
+        "deleted_rows": [1],
+        "added_rows": [{"名称": "现役军人家庭", "数值": "9"}, {"名称": None, "数值": None}],
+    }
+    merged = merge_editor_rows(rows, editor)
+    facts = [{"name": r.get("名称"), "value": r.get("数值")} for r in merged]
+    profile = make_profile({"community": "阳光社区", "year": 2027, "topic": "双拥", "facts": facts})
+    assert profile.facts == {"退役军人": "126", "现役军人家庭": "9"}

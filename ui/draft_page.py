@@ -133,14 +133,20 @@ def profile_form(draft: Draft | None) -> dict | None:
         submitted = st.form_submit_button("生成计划", type="primary", key="generate")
     if not submitted:
         return None
-    editor = st.session_state.get(_key("facts_editor")) or {}
-    rows = [dict(r) for r in st.session_state[_key("facts")]]
+    st.session_state[_key("facts")] = merge_editor_rows(
+        st.session_state[_key("facts")], st.session_state.get(_key("facts_editor")) or {}
+    )
+    return _profile_data()
+
+
+def merge_editor_rows(rows: list[dict], editor: dict) -> list[dict]:
+    """The table's rows after a data editor's edited, deleted and added rows."""
+    rows = [dict(r) for r in rows]
     for index, changes in editor.get("edited_rows", {}).items():
         rows[int(index)].update(changes)
-    rows = [r for i, r in enumerate(rows) if i not in set(editor.get("deleted_rows", []))]
-    rows += [dict(r) for r in editor.get("added_rows", [])]
-    st.session_state[_key("facts")] = rows
-    return _profile_data()
+    deleted = {int(i) for i in editor.get("deleted_rows", [])}
+    rows = [r for i, r in enumerate(rows) if i not in deleted]
+    return rows + [dict(r) for r in editor.get("added_rows", [])]
 
 
 def generate(draft: Draft, indices: list[int] | None = None) -> None:
