@@ -201,3 +201,25 @@ def test_sections_stream_into_place_from_the_model(data_dir, browser, fake_llm):
         assert len(fake_llm.requests) == 5
     finally:
         srv.stop()
+
+
+def test_several_sessions_draft_at_once_without_crossing(server, browser, data_dir):
+    names = ["东风社区", "南湖社区", "西园社区"]
+    pages = []
+    for name in names:
+        page = browser.new_context().new_page()  # a context each: separate sessions
+        page.goto(server.url)
+        wait_ready(page)
+        fill_profile(page, community=name)
+        pages.append(page)
+    for page in pages:  # all three runs are in flight on the server together
+        page.get_by_role("button", name="生成计划").click()
+    store = drafts(data_dir)
+    for name, page in zip(names, pages, strict=True):
+        page.get_by_role("heading", name=f"{name}2027年双拥工作计划").wait_for(timeout=120_000)
+        wait_ready(page)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        draft = store.load(page.url.split("draft=")[1])
+        assert draft.profile.community == name
+        assert all(s.text for s in draft.sections)
+        assert all(other not in draft.to_text() for other in names if other != name)
