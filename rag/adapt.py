@@ -8,17 +8,16 @@ community's counts is dropped, so every name and count in a composed plan is the
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass
 from functools import cached_property
 
 from rag.outlines import Outline
 from rag.profile import Profile
-from rag.retrieve import segmenter
+from rag.retrieve import JIEBA_LOCK, segmenter
 
 SENTENCE = re.compile(r"[^。！？；\n]+(?:[。！？；]+[”’」）]*|$)")
 _CLAUSE = re.compile(r"([^，；：]*)([，；：]?)")
-_PLACEHOLDER = re.compile(r"×{2,}|[xX]{2,}|某某|〇〇")
+PLACEHOLDER = re.compile(r"×{2,}|[xX]{2,}|某某|〇〇|20[xX×]{2}|X{2,}")
 _INSTITUTION = (
     "小学|中学|学校|幼儿园|医院|卫生服务中心|卫生院|派出所|供电所|消防救援站|物业公司|物业|"
     "公司|企业|超市|银行|养老院|敬老院|工厂|商场|驻地部队|部队|小区|花园|家园|苑"
@@ -34,7 +33,6 @@ _NORM = re.compile(
     r"\d{1,2}月(?:\d{1,2}日)?|\d{1,2}日|\d+周?岁|\d+时(?:\d+分)?|第\d+"
 )
 _YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?=年|－|-|至)")
-_lock = threading.Lock()
 _NAME_TAGS = {"nr", "ns", "nrt", "nz"}
 # Words jieba tags as names that are common nouns of the field.
 _NOT_NAMES = frozenset(
@@ -76,7 +74,7 @@ class Places:
             parent.replace(" ", ""),
         )
         parts = {k: v or "" for k, v in m.groupdict().items()} if m else {}
-        return cls(**{k: v for k, v in parts.items() if not _PLACEHOLDER.search(v)})
+        return cls(**{k: v for k, v in parts.items() if not PLACEHOLDER.search(v)})
 
 
 class Adapter:
@@ -114,7 +112,7 @@ class Adapter:
 
     def clause_ok(self, clause: str, topic_check: bool) -> bool:
         """Whether a clause (after placeholder replacement) says nothing of another place."""
-        if _PLACEHOLDER.search(clause):
+        if PLACEHOLDER.search(clause):
             return False
         for year in _YEAR.findall(clause):
             if int(year) != self.profile.year:
@@ -125,7 +123,7 @@ class Adapter:
             per_unit = "每" in stripped[: m.start()]
             if number not in self.allowed_numbers and not (per_unit and len(number) == 1):
                 return False
-        if re.search(r"\d", _COUNT.sub("", stripped)) and not self._numbers_allowed(stripped):
+        if not self._numbers_allowed(stripped):
             return False
         if topic_check and any(k in clause for k in self.other_keywords):
             return False
@@ -186,8 +184,13 @@ def _cut(text: str) -> list[tuple[str, str]]:
     segmenter()
     import jieba.posseg as pseg
 
-    with _lock:
+    with JIEBA_LOCK:
         return [(p.word, p.flag) for p in pseg.cut(text)]
+
+
+def sentence_key(sentence: str) -> str:
+    """A sentence reduced to its characters, for comparing sentences across sections."""
+    return re.sub(r"[^\u4e00-\u9fff\dA-Za-z]", "", sentence)
 
 
 def sentences(text: str) -> list[str]:

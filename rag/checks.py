@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-from rag.adapt import sentences
+from rag.adapt import PLACEHOLDER, sentence_key, sentences
 from rag.chunking import numbering_problems
+from rag.compose import key_dates_passage
 from rag.outlines import Outline
 from rag.plan import Draft
 from rag.text import has_pinyin, has_traditional, to_simplified
 
-PLACEHOLDER = re.compile(r"×{2,}|[xX]{2,}|某某|〇〇|20[xX×]{2}|X{2,}")
 TO_FILL = re.compile(r"【待补充[：:]?([^】]*)】")
 _NUMBER = re.compile(r"(\d{1,2})月(?:(\d{1,2})日)?|\d+(?:\.\d+)?%?")
 _LIST_NUMBER = re.compile(r"^\s*(?:\d{1,2}[.．、]|（\d{1,2}）)", re.M)
@@ -40,23 +40,13 @@ def grounding(text: str) -> set[str]:
     return tokens | {t.split("月")[0] + "月" for t in tokens if "月" in t}
 
 
-def _norm(sentence: str) -> str:
-    return re.sub(r"[^\u4e00-\u9fff\dA-Za-z]", "", sentence)
-
-
-def key_dates_text(outline: Outline, year: int) -> str:
-    """The plan type's dates as text, so a schedule built from them counts as grounded."""
-    from rag.compose import key_dates_passage
-
-    return key_dates_passage(outline, year).text
-
-
 def check_draft(draft: Draft, outline: Outline) -> list[Finding]:
     """Every finding on a draft, section by section, then across sections."""
     findings: list[Finding] = []
     profile = draft.profile
+    # The type's key dates count as a source everywhere: a schedule is built from them.
     grounded_common = grounding(profile.facts_text()) | grounding(
-        key_dates_text(outline, profile.year)
+        key_dates_passage(outline, profile.year).text
     )
     titles = [s.title for s in draft.sections]
     for spec in outline.sections:
@@ -100,7 +90,7 @@ def check_draft(draft: Draft, outline: Outline) -> list[Finding]:
             )
         repeated = []
         for sentence in sentences(text.replace("\n", "。")):
-            key = _norm(sentence)
+            key = sentence_key(sentence)
             if len(key) < MIN_REPEAT:
                 continue
             if key in seen and seen[key] != head:

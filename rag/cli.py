@@ -174,14 +174,7 @@ def cmd_draft(args) -> int:
         print(f"使用模型 {config.label} 起草，各节并行生成 …", file=sys.stderr)
         writer = ModelWriter(config)
     draft = new_draft(profile, writer)
-    concurrency = config.concurrency if config else 1
-    draft_sections(
-        draft,
-        retriever=retriever,
-        writer=writer,
-        callbacks=_Progress(draft),
-        concurrency=concurrency,
-    )
+    draft_sections(draft, retriever=retriever, writer=writer, callbacks=_Progress(draft))
     findings = check_draft(draft, outline_of(profile))
     if args.json:
         print(json.dumps(draft.to_dict(findings), ensure_ascii=False, indent=2))

@@ -14,20 +14,26 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from rag.adapt import Adapter, sentences
+from rag.adapt import Adapter, sentence_key, sentences
 from rag.chunking import parse_heading
 from rag.errors import PlanError
 from rag.outlines import KeyDate, Outline, load_outlines
-from rag.plan import Passage, SectionJob, Version
+from rag.plan import Passage, SectionJob, Version, cn_numeral
 from rag.profile import Profile
 
-CN_ITEM = "一二三四五六七八九十"
 MAX_SUBITEMS = 4
 _WEEKDAYS = "一二三四五六日"
 
 
 class NoMoreVariants(PlanError):
     """Every alternative for a section has been used."""
+
+
+def _exhausted(title: str) -> NoMoreVariants:
+    return NoMoreVariants(
+        f"“{title}”已没有新的范文组合可用：可以直接编辑本节，"
+        "或配置模型后重新生成，或在范文库中补充同类范文。"
+    )
 
 
 @dataclass(frozen=True)
@@ -60,15 +66,16 @@ def strip_number(line: str) -> tuple[int, str]:
 def passage_units(passage: Passage, adapter: Adapter, topic_check: bool) -> list[Unit]:
     """The usable units of a passage, adapted; level-1 headings and 落款-like lines skipped."""
     lines = [ln.strip() for ln in passage.text.split("\n") if ln.strip()]
-    if any(strip_number(ln)[0] == 1 for ln in lines):  # the preamble before 一、 is not ours
-        first = next(i for i, ln in enumerate(lines) if strip_number(ln)[0] == 1)
-        lines = lines[first:]
-    lines = [ln for ln in lines if strip_number(ln)[0] != 1 and parse_heading(ln) != (0, "", ln)]
-    levels = [strip_number(ln)[0] for ln in lines]
-    item_level = min((lv for lv in levels if lv), default=0)
+    numbered_lines = [(*strip_number(ln), ln) for ln in lines]  # (level, text, line)
+    first = next((i for i, (level, _, _) in enumerate(numbered_lines) if level == 1), 0)
+    numbered_lines = [  # the preamble before 一、 and the 一、 headings are not ours
+        (level, text)
+        for level, text, line in numbered_lines[first:]
+        if level != 1 and parse_heading(line) != (0, "", line)
+    ]
+    item_level = min((lv for lv, _ in numbered_lines if lv), default=0)
     raw: list[tuple[str, list[str], list[str], bool]] = []  # (head line, body, subs, numbered)
-    for line, level in zip(lines, levels, strict=True):
-        text = strip_number(line)[1]
+    for level, text in numbered_lines:
         if level and level == item_level:
             raw.append((text, [], [], True))
         elif level and raw:
@@ -122,12 +129,8 @@ def _split_heading(line: str) -> tuple[str, str]:
     return "", line
 
 
-def _norm(sentence: str) -> str:
-    return re.sub(r"[^\u4e00-\u9fff\dA-Za-z]", "", sentence)
-
-
 def _bigrams(text: str) -> set[str]:
-    text = _norm(text)
+    text = sentence_key(text)
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
@@ -141,6 +144,11 @@ class Composer:
 
     name = "离线组合"
     origin = "composer"
+    passages_per_section = 6
+    extra_per_version = 3  # regenerating looks further down the ranking each time
+    in_order = True  # later sections avoid what earlier ones said
+    concurrency = 1
+    unretrieved_roles = frozenset({"安排", "情况"})  # built from key dates and the profile
 
     def __init__(self, outlines: dict[str, Outline] | None = None):
         self.outlines = outlines
@@ -154,24 +162,22 @@ class Composer:
     def write(self, job: SectionJob, on_text=None) -> Version:
         """One section's text from the job's passages."""
         section = job.outline.sections[job.index]
-        adapter = self.adapter(job.profile, job.outline)
         if section.role == "安排":
             return self._schedule(job)
         if section.role == "情况":
-            return self._situation(job, adapter)
+            return self._situation(job)
+        adapter = self.adapter(job.profile, job.outline)
         units = []
         for p in job.passages:
             units += passage_units(p, adapter, p.id in job.fallback_passages)
-        fresh = [u for u in units if u.id not in job.avoid_units]
-        if job.avoid_units and sum(u.size() for u in fresh) < 0.4 * section.length:
-            raise NoMoreVariants(
-                f"“{section.title}”已没有新的范文组合可用：可以直接编辑本节，"
-                "或配置模型后重新生成，或在范文库中补充同类范文。"
-            )
+        avoid = job.avoid_units
+        fresh = [u for u in units if u.id not in avoid]
+        if avoid and sum(u.size() for u in fresh) < 0.4 * section.length:
+            raise _exhausted(section.title)
         if job.instruction:
             fresh = _by_instruction(fresh, job.instruction)
         ordered = (fresh if job.instruction else _round_robin(fresh)) + _round_robin(
-            [u for u in units if u.id in job.avoid_units]
+            [u for u in units if u.id in avoid]
         )
         lead: list[str] = []
         items: list[tuple[str, list[str], list[str]]] = []
@@ -188,7 +194,7 @@ class Composer:
         want_items = section.role != "指导思想"
         only_preferred = any(u.is_item == want_items for u in ordered)
         for _, body, _ in items:
-            seen.update(_norm(s) for s in body)
+            seen.update(sentence_key(s) for s in body)
         for unit in ordered:
             if size >= 0.85 * section.length:
                 break
@@ -198,11 +204,11 @@ class Composer:
                 continue
             if unit.heading and any(_similar_heading(unit.heading, h) for h, _, _ in items):
                 continue
-            body = [s for s in unit.body if _norm(s) not in seen]
-            subs = [s for s in unit.subitems if _norm(s) not in seen][:MAX_SUBITEMS]
+            body = [s for s in unit.body if sentence_key(s) not in seen]
+            subs = [s for s in unit.subitems if sentence_key(s) not in seen][:MAX_SUBITEMS]
             if not body and not subs:
                 continue
-            seen.update(_norm(s) for s in body + subs)
+            seen.update(sentence_key(s) for s in body + subs)
             used.append(unit.id)
             if unit.is_item:
                 items.append((unit.heading, body, subs))
@@ -218,11 +224,8 @@ class Composer:
             raise NoMoreVariants(
                 f"范文库中没有可用于“{section.title}”的片段：请在范文库中补充同类范文，或直接填写本节。"
             )
-        if job.avoid_units and set(used) in job.earlier_unit_sets:
-            raise NoMoreVariants(
-                f"“{section.title}”已没有新的范文组合可用：可以直接编辑本节，"
-                "或配置模型后重新生成，或在范文库中补充同类范文。"
-            )
+        if avoid and set(used) in job.earlier_unit_sets:
+            raise _exhausted(section.title)
         text = layout(lead, prose, items)
         passages = [p for p in job.passages if any(u.startswith(p.id + "#") for u in used)]
         return Version(
@@ -261,15 +264,12 @@ class Composer:
             items.append((head, lead + body, []))
         return items
 
-    def _situation(self, job: SectionJob, adapter: Adapter) -> Version:
+    def _situation(self, job: SectionJob) -> Version:
         """基本情况: only what the profile says (a sample's situation is another community's)."""
         parts = [s for s in [facts_sentence(job.profile), job.profile.notes] if s]
         if job.profile.priorities:
-            name = (
-                job.outline.name if job.outline.name.endswith("工作") else job.outline.name + "工作"
-            )
             parts.append(
-                f"本年度{name}的重点是：{'；'.join(p.strip('。；') for p in job.profile.priorities)}"
+                f"本年度{job.outline.work_name}的重点是：{'；'.join(p.strip('。；') for p in job.profile.priorities)}"
             )
         if not parts:
             parts = ["【待补充：社区基本情况，如住户和人口数、本项工作对象的底数和特点】"]
@@ -287,28 +287,24 @@ class Composer:
             raise NoMoreVariants(
                 "“时间安排”的两种排法（按月份、按季度）都已用过：可以直接编辑本节。"
             )
-        entries = sorted(
-            ((kd.month, _when(kd, year), kd) for kd in outline.key_dates),
-            key=lambda e: (e[0], e[2].end_month),
-        )
-        closing = not any(kd.end_month == 12 for _, _, kd in entries)
+        entries, closing = _schedule_entries(outline, year)
         if layouts[variant] == "month":
             lines = [
-                f"（{_cn(i + 1)}）{when}：{_named(kd)}{kd.activity}"
-                for i, (_, when, kd) in enumerate(entries)
+                f"（{cn_numeral(i + 1)}）{when}：{_named(kd)}{kd.activity}"
+                for i, (when, kd) in enumerate(entries)
             ]
             if closing:
-                lines.append(f"（{_cn(len(lines) + 1)}）12月：{CLOSING}")
+                lines.append(f"（{cn_numeral(len(lines) + 1)}）12月：{CLOSING}")
         else:
             quarters: dict[int, list[str]] = {}
-            for month, when, kd in entries:
-                quarters.setdefault((month - 1) // 3, []).append(
+            for when, kd in entries:
+                quarters.setdefault((kd.month - 1) // 3, []).append(
                     f"{when}，{_named(kd)}{kd.activity}"
                 )
             if closing:
                 quarters.setdefault(3, []).append(f"12月，{CLOSING}")
             lines = [
-                f"（{_cn(n + 1)}）第{_cn(q + 1)}季度。" + "".join(quarters[q])
+                f"（{cn_numeral(n + 1)}）第{cn_numeral(q + 1)}季度。" + "".join(quarters[q])
                 for n, q in enumerate(sorted(quarters))
             ]
         source = key_dates_passage(outline, year)
@@ -321,11 +317,17 @@ class Composer:
         )
 
 
+def _schedule_entries(outline: Outline, year: int) -> tuple[list[tuple[str, KeyDate]], bool]:
+    """((when, key date) in calendar order, whether a December closing item is needed)."""
+    dates = sorted(outline.key_dates, key=lambda kd: (kd.month, kd.end_month))
+    return [(_when(kd, year), kd) for kd in dates], not any(kd.end_month == 12 for kd in dates)
+
+
 def key_dates_passage(outline: Outline, year: int) -> Passage:
     """The plan type's key dates in a year, as the source a schedule section cites."""
-    entries = sorted(outline.key_dates, key=lambda kd: (kd.month, kd.end_month))
-    lines = [f"{_when(kd, year)} {kd.name}：{kd.activity}" for kd in entries]
-    if not any(kd.end_month == 12 for kd in entries):
+    entries, closing = _schedule_entries(outline, year)
+    lines = [f"{when} {kd.name}：{kd.activity}" for when, kd in entries]
+    if closing:
         lines.append(f"12月 年度总结：{CLOSING}")
     return Passage(
         id=f"outline:{outline.key}",
@@ -355,16 +357,10 @@ def _when(kd: KeyDate, year: int) -> str:
             if d.month == kd.month and d.weekday() == weekday
         ]
         day: dt.date = days[min(n, len(days)) - 1]
-        return f"{kd.month}月{day.day}日（{kd.month}月第{_cn(n)}个星期{_WEEKDAYS[weekday]}）"
+        return f"{kd.month}月{day.day}日（{kd.month}月第{cn_numeral(n)}个星期{_WEEKDAYS[weekday]}）"
     if kd.month == kd.end_month:
         return f"{kd.month}月"
     return f"{kd.month}月至{kd.end_month}月"
-
-
-def _cn(n: int) -> str:
-    if n <= 10:
-        return CN_ITEM[n - 1]
-    return "十" + (CN_ITEM[n - 11] if n > 10 else "")
 
 
 def _has_situation(outline: Outline) -> bool:
@@ -404,7 +400,7 @@ def layout(lead: list[str], prose: list[str], items: list[tuple[str, list[str], 
     lines += prose
     for n, (head, body, subs) in enumerate(items, 1):
         head_text = f"{head}。" if head else ""
-        lines.append(f"（{_cn(n)}）{head_text}{''.join(body)}")
+        lines.append(f"（{cn_numeral(n)}）{head_text}{''.join(body)}")
         lines += [f"{m}.{s}" for m, s in enumerate(subs, 1)]
     return "\n".join(re.sub(r"[；，、]$", "。", line) for line in lines)
 
@@ -452,9 +448,8 @@ def facts_sentence(profile: Profile) -> str:
 
 def preamble(profile: Profile, outline: Outline) -> str:
     """The opening paragraph: purpose, basis, 特制定本计划."""
-    name = outline.name if outline.name.endswith("工作") else f"{outline.name}工作"
     basis = f"{profile.parent}有关工作部署" if profile.parent else "上级有关工作部署"
     return (
-        f"为扎实做好{profile.community}{profile.year}年{name}，根据{basis}，"
+        f"为扎实做好{profile.community}{profile.year}年{outline.work_name}，根据{basis}，"
         f"结合社区实际，特制定本计划。"
     )

@@ -2,7 +2,8 @@
 
 Retrieval runs section by section so no passage serves two sections; writing runs in
 parallel for a model (a full draft takes about as long as its slowest section) and in order
-for the composer (so it is deterministic and never repeats a sentence across sections).
+for a writer that asks for it, as the composer does (so it is deterministic and never
+repeats a sentence across sections).
 """
 
 from __future__ import annotations
@@ -13,14 +14,13 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol
 
-from rag.compose import Composer, key_dates_passage, preamble
+from rag.adapt import sentence_key, sentences
+from rag.compose import key_dates_passage, preamble
 from rag.errors import PlanError
 from rag.outlines import Outline, load_outlines
 from rag.plan import Draft, Passage, SectionJob, Version, heading
 from rag.profile import Profile
 
-PASSAGES_PER_SECTION = 4
-COMPOSER_PASSAGES = 6
 PLAN_KINDS = ("计划", "方案")
 
 
@@ -29,6 +29,11 @@ class SectionWriter(Protocol):
 
     name: str
     origin: str
+    passages_per_section: int
+    extra_per_version: int  # more passages for each earlier version when regenerating
+    in_order: bool  # sections one after another, each seeing what the earlier ones said
+    concurrency: int  # sections at once when not in order
+    unretrieved_roles: frozenset[str]  # section roles it writes without sample passages
 
     def write(self, job: SectionJob, on_text=None) -> Version: ...
 
@@ -160,23 +165,28 @@ def _others(draft: Draft, outline: Outline, index: int) -> list[tuple[str, str]]
 
 
 def _used_sentences(draft: Draft, index: int) -> set[str]:
-    from rag.adapt import sentences
-    from rag.compose import _norm
-
-    return {_norm(x) for i, s in enumerate(draft.sections) if i != index for x in sentences(s.text)}
+    return {
+        sentence_key(x)
+        for i, s in enumerate(draft.sections)
+        if i != index
+        for x in sentences(s.text)
+    }
 
 
 def _jobs(draft, indices, retriever, writer, instruction: str = "", extra: int = 0):
     """The sections' jobs, each yielded as soon as its passages are retrieved."""
     outline = outline_of(draft.profile)
-    k = extra + (COMPOSER_PASSAGES if isinstance(writer, Composer) else PASSAGES_PER_SECTION)
+    k = extra + writer.passages_per_section
     used = {p.id for i, s in enumerate(draft.sections) if i not in indices for p in _passages(s)}
     for i in indices:
-        passages, fallback = retrieve_passages(
-            retriever, outline, i, draft.profile, k=k, exclude=used, instruction=instruction
-        )
-        used |= {p.id for p in passages}
-        if outline.sections[i].role == "安排" and not isinstance(writer, Composer):
+        role = outline.sections[i].role
+        passages, fallback = [], set()
+        if role not in writer.unretrieved_roles:
+            passages, fallback = retrieve_passages(
+                retriever, outline, i, draft.profile, k=k, exclude=used, instruction=instruction
+            )
+            used |= {p.id for p in passages}
+        if role == "安排":
             passages.insert(0, key_dates_passage(outline, draft.profile.year))
         section = draft.sections[i]
         yield SectionJob(
@@ -185,7 +195,6 @@ def _jobs(draft, indices, retriever, writer, instruction: str = "", extra: int =
             index=i,
             passages=passages,
             fallback_passages=fallback,
-            avoid_units={u for v in section.versions for u in v.units},
             earlier_unit_sets=[set(v.units) for v in section.versions if v.units],
             others=_others(draft, outline, i),
             current=section.text,
@@ -203,10 +212,13 @@ def draft_sections(
     retriever,
     writer: SectionWriter,
     callbacks: DraftCallbacks | None = None,
-    concurrency: int = 4,
+    concurrency: int | None = None,
     indices: list[int] | None = None,
 ) -> Draft:
-    """Write the given sections (default: every unlocked one); each gets a new version."""
+    """Write the given sections (default: every unlocked one); each gets a new version.
+
+    concurrency defaults to the writer's own.
+    """
     callbacks = callbacks or DraftCallbacks()
     if indices is None:
         indices = [i for i, s in enumerate(draft.sections) if not s.locked]
@@ -227,7 +239,8 @@ def draft_sections(
         else:
             callbacks.section_failed(job.index, version.error)
 
-    if isinstance(writer, Composer) or concurrency <= 1:
+    concurrency = writer.concurrency if concurrency is None else concurrency
+    if writer.in_order or concurrency <= 1:
         for job in jobs:  # in order: later sections avoid what earlier ones said
             job.used_sentences = _used_sentences(draft, job.index)
             run(job)
@@ -262,7 +275,7 @@ def regenerate_section(
     The composer raises NoMoreVariants when it has nothing new to offer.
     """
     callbacks = callbacks or DraftCallbacks()
-    extra = 3 * len(draft.sections[index].versions) if isinstance(writer, Composer) else 0
+    extra = writer.extra_per_version * len(draft.sections[index].versions)
     (job,) = _jobs(draft, [index], retriever, writer, instruction.strip(), extra)
     job.used_sentences = _used_sentences(draft, index)
     callbacks.section_started(index)

@@ -239,6 +239,17 @@ class StreamResult:
     attempts: int = 1
 
 
+# Finish reasons that mean the text is not whole, and what the user can do.
+UNFINISHED = {
+    "length": "模型输出达到长度上限被截断：可重新生成，或要求写得更简洁。",
+    "content_filter": "模型服务的内容审核拦截了部分输出：请调整要求后重新生成。",
+}
+
+
+def _backoff(config: LLMConfig, attempt: int, retry_after: float | None = None) -> float:
+    return min(retry_after or config.retry_base * 2 ** (attempt - 1), 30.0)
+
+
 def stream_chat(
     chat,
     messages: list,
@@ -267,7 +278,7 @@ def stream_chat(
         except Exception as e:  # every failure becomes a message on this section only
             error = classify(e, config)
             if not text.strip() and error.retryable and attempt <= config.max_retries:
-                sleep(min(error.retry_after or config.retry_base * 2 ** (attempt - 1), 30.0))
+                sleep(_backoff(config, attempt, error.retry_after))
                 continue
             if text.strip():
                 cause = (
@@ -282,25 +293,11 @@ def stream_chat(
             else:
                 message = str(error) + (f"（已重试 {attempt - 1} 次）" if attempt > 1 else "")
             return StreamResult(text, False, message, usage, attempt)
-        if finish == "length":
-            return StreamResult(
-                text,
-                False,
-                "模型输出达到长度上限被截断：可重新生成，或要求写得更简洁。",
-                usage,
-                attempt,
-            )
-        if finish == "content_filter":
-            return StreamResult(
-                text,
-                False,
-                "模型服务的内容审核拦截了部分输出：请调整要求后重新生成。",
-                usage,
-                attempt,
-            )
+        if finish in UNFINISHED:
+            return StreamResult(text, False, UNFINISHED[finish], usage, attempt)
         if finish is None:
             if not text.strip() and attempt <= config.max_retries:
-                sleep(config.retry_base * 2 ** (attempt - 1))
+                sleep(_backoff(config, attempt))
                 continue
             message = (
                 f"模型的输出在结束前中断（已保留已生成的 {len(text)} 字）：可点击“重新生成”补全本节。"

@@ -102,11 +102,16 @@ class ModelWriter:
     """Writes a section with a chat model; failures become an incomplete version, not errors."""
 
     origin = "model"
+    passages_per_section = 4
+    extra_per_version = 0
+    in_order = False
+    unretrieved_roles = frozenset()
 
     def __init__(self, config: LLMConfig, chat=None):
         self.config = config
         self.chat = chat if chat is not None else chat_model(config)
         self.name = config.model
+        self.concurrency = config.concurrency
 
     def write(self, job: SectionJob, on_text=None) -> Version:
         messages = section_messages(job)

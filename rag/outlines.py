@@ -44,10 +44,14 @@ class Outline:
     sections: tuple[Section, ...]
     key_dates: tuple[KeyDate, ...] = field(default=())
 
+    @property
+    def work_name(self) -> str:
+        """The type's name ending in 工作, without doubling it: 双拥工作, 学雷锋志愿服务工作."""
+        return self.name if self.name.endswith("工作") else f"{self.name}工作"
+
     def plan_title(self, community: str, year: int) -> str:
-        """<community><year>年<name>工作计划 (without doubling 工作)."""
-        name = self.name if self.name.endswith("工作") else f"{self.name}工作"
-        return f"{community}{year}年{name}计划"
+        """<community><year>年<name>工作计划."""
+        return f"{community}{year}年{self.work_name}计划"
 
 
 def parse_key_date(entry: dict) -> KeyDate:

@@ -97,8 +97,7 @@ class SectionJob:
     index: int
     passages: list[Passage]
     fallback_passages: set[str] = field(default_factory=set)  # from other plan types
-    avoid_units: set[str] = field(default_factory=set)  # composer: used by earlier versions
-    earlier_unit_sets: list[set[str]] = field(default_factory=list)
+    earlier_unit_sets: list[set[str]] = field(default_factory=list)  # composer: per version
     used_sentences: set[str] = field(default_factory=set)  # said by other sections
     others: list[tuple[str, str]] = field(default_factory=list)  # (heading, summary)
     current: str = ""  # the text being regenerated
@@ -108,13 +107,19 @@ class SectionJob:
     def section(self):
         return self.outline.sections[self.index]
 
+    @property
+    def avoid_units(self) -> set[str]:
+        """Every unit an earlier version used."""
+        return set().union(*self.earlier_unit_sets)
+
 
 def heading(index: int, title: str) -> str:
     """The level-1 heading of the index-th section: 一、指导思想."""
-    return f"{_cn(index + 1)}、{title}"
+    return f"{cn_numeral(index + 1)}、{title}"
 
 
-def _cn(n: int) -> str:
+def cn_numeral(n: int) -> str:
+    """一 … 九十九."""
     if n <= 10:
         return HEADING_NUMBERS[n - 1]
     if n < 20:

@@ -43,8 +43,11 @@ def render(name: str, **values: object) -> str:
 
 def fence(passage_id: str, title: str, section: str, text: str) -> str:
     """A passage inside its delimiters; delimiter-like text inside it is defused."""
-    safe = text.replace("<<<", "‹‹‹").replace(">>>", "›››")
-    title = title.replace("<<<", "‹‹‹").replace(">>>", "›››")
-    section = section.replace("<<<", "‹‹‹").replace(">>>", "›››")
+    title, section, text = (_defuse(s) for s in (title, section, text))
     head = f"{PASSAGE_OPEN} {passage_id}｜来源：{title}" + (f"｜{section}" if section else "")
-    return f"{head}>>>\n{safe}\n{PASSAGE_CLOSE} {passage_id}>>>"
+    return f"{head}>>>\n{text}\n{PASSAGE_CLOSE} {passage_id}>>>"
+
+
+def _defuse(text: str) -> str:
+    """Delimiter look-alikes in quoted text made harmless."""
+    return text.replace("<<<", "‹‹‹").replace(">>>", "›››")

@@ -32,7 +32,7 @@ _STOPWORDS = frozenset(
     "我 我们 社区 工作 开展 进行 加强".split()
 )
 _TOKEN_OK = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
-_lock = threading.Lock()
+JIEBA_LOCK = threading.Lock()  # jieba's shared tokenizer, for cutting and POS tagging
 
 
 @lru_cache(maxsize=1)
@@ -49,7 +49,7 @@ def segmenter():
 
 def tokenize(text: str) -> list[str]:
     """Search tokens: jieba words and sub-words, lower-cased, no stopwords or punctuation."""
-    with _lock:
+    with JIEBA_LOCK:
         words = segmenter().lcut_for_search(text)
     return [w.lower() for w in words if _TOKEN_OK.search(w) and w not in _STOPWORDS]
 

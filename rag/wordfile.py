@@ -46,12 +46,21 @@ PLAIN_FONTS = Fonts(title="方正小标宋简体", body="仿宋", heading2="楷�
 FONT_SETS = {"gb2312": GB2312_FONTS, "plain": PLAIN_FONTS}
 
 
+def _child(parent, tag: str, first: bool = False):
+    """The parent's child element with this tag, added (first or last) if missing."""
+    element = parent.find(qn(tag))
+    if element is None:
+        element = OxmlElement(tag)
+        if first:
+            parent.insert(0, element)
+        else:
+            parent.append(element)
+    return element
+
+
 def _set_fonts(rpr, name: str) -> None:
     """Explicit fonts for every script on an rPr element, theme fonts removed."""
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
+    fonts = _child(rpr, "w:rFonts", first=True)
     for attr in _THEME_ATTRS:
         fonts.attrib.pop(qn(attr), None)
     for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
@@ -59,10 +68,8 @@ def _set_fonts(rpr, name: str) -> None:
 
 
 def _set_lang(rpr) -> None:
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.append(lang)
+    """zh-CN as the language of a run's or style's text."""
+    lang = _child(rpr, "w:lang")
     lang.set(qn("w:val"), "zh-CN")
     lang.set(qn("w:eastAsia"), "zh-CN")
 
@@ -99,11 +106,7 @@ def _prepare(document, fonts: Fonts) -> None:
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     fmt.line_spacing = Pt(LINE_PT)
     fmt.space_before = fmt.space_after = Pt(0)
-    settings = document.settings.element
-    lang = settings.find(qn("w:themeFontLang"))
-    if lang is None:
-        lang = OxmlElement("w:themeFontLang")
-        settings.append(lang)
+    lang = _child(document.settings.element, "w:themeFontLang")
     lang.set(qn("w:val"), "en-US")
     lang.set(qn("w:eastAsia"), "zh-CN")
 

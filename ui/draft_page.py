@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -13,19 +14,6 @@ from ui import state
 from ui.settings import writer
 
 ORIGINS = {"composer": "离线组合", "model": "模型", "edit": "手工修改"}
-FIELDS = (
-    "community",
-    "parent",
-    "year",
-    "topic",
-    "households",
-    "population",
-    "facts",
-    "priorities",
-    "notes",
-    "author",
-    "date",
-)
 
 
 def _key(name: str) -> str:
@@ -36,6 +24,12 @@ def _field_error(name: str) -> None:
     message = st.session_state[state.FORM_ERRORS].get(name)
     if message:
         st.error(message)
+
+
+def _field(widget, name: str, label: str, options: dict) -> None:
+    """A profile widget keyed by its field, with the field's error message under it."""
+    widget(label, key=_key(name), **options)
+    _field_error(name)
 
 
 def _form_defaults(draft: Draft | None) -> None:
@@ -64,8 +58,6 @@ def _form_defaults(draft: Draft | None) -> None:
 
 def _profile_data() -> dict:
     s = st.session_state
-    facts = s[_key("facts")]
-    rows = facts.to_dict("records") if hasattr(facts, "to_dict") else list(facts)
     return {
         "community": s[_key("community")],
         "parent": s[_key("parent")],
@@ -73,7 +65,7 @@ def _profile_data() -> dict:
         "topic": s[_key("topic")],
         "households": s[_key("households")] or None,
         "population": s[_key("population")] or None,
-        "facts": [{"name": r.get("名称"), "value": r.get("数值")} for r in rows],
+        "facts": [{"name": r.get("名称"), "value": r.get("数值")} for r in s[_key("facts")]],
         "priorities": s[_key("priorities")],
         "notes": s[_key("notes")],
         "author": s[_key("author")],
@@ -86,27 +78,39 @@ def profile_form(draft: Draft | None) -> dict | None:
     _form_defaults(draft)
     names = state.topic_names()
     with st.form("profile"):
-        c1, c2 = st.columns(2)
-        with c1:
-            st.text_input("社区名称 *", key=_key("community"), placeholder="例如：阳光社区")
-            _field_error("community")
-        with c2:
-            st.text_input("上级单位", key=_key("parent"), placeholder="例如：××市××区××街道")
-            _field_error("parent")
-        c1, c2 = st.columns(2)
-        with c1:
-            st.number_input("年度 *", key=_key("year"), min_value=2000, max_value=2100, step=1)
-            _field_error("year")
-        with c2:
-            st.selectbox("计划类型 *", list(names), key=_key("topic"), format_func=names.get)
-            _field_error("topic")
-        c1, c2 = st.columns(2)
-        with c1:
-            st.number_input("户数（不填为 0）", key=_key("households"), min_value=0, step=1)
-            _field_error("households")
-        with c2:
-            st.number_input("常住人口（不填为 0）", key=_key("population"), min_value=0, step=1)
-            _field_error("population")
+        rows = (
+            (
+                (st.text_input, "community", "社区名称 *", {"placeholder": "例如：阳光社区"}),
+                (st.text_input, "parent", "上级单位", {"placeholder": "例如：××市××区××街道"}),
+            ),
+            (
+                (
+                    st.number_input,
+                    "year",
+                    "年度 *",
+                    {"min_value": 2000, "max_value": 2100, "step": 1},
+                ),
+                (
+                    st.selectbox,
+                    "topic",
+                    "计划类型 *",
+                    {"options": list(names), "format_func": names.get},
+                ),
+            ),
+            (
+                (st.number_input, "households", "户数（不填为 0）", {"min_value": 0, "step": 1}),
+                (
+                    st.number_input,
+                    "population",
+                    "常住人口（不填为 0）",
+                    {"min_value": 0, "step": 1},
+                ),
+            ),
+        )
+        for row in rows:
+            for column, field in zip(st.columns(2), row, strict=True):
+                with column:
+                    _field(*field)
         st.caption("关键数据：计划里会原样使用这些数字，例如 退役军人 126、军烈属 14。")
         st.data_editor(
             pd.DataFrame(st.session_state[_key("facts")], columns=["名称", "数值"], dtype=str),
@@ -119,17 +123,23 @@ def profile_form(draft: Draft | None) -> dict | None:
             width="stretch",
         )
         _field_error("facts")
-        st.text_area("工作重点（每行一项）", key=_key("priorities"), height=90)
-        _field_error("priorities")
-        st.text_area("补充说明（社区特点等）", key=_key("notes"), height=70)
-        _field_error("notes")
-        c1, c2 = st.columns(2)
-        with c1:
-            st.text_input("落款单位", key=_key("author"), placeholder="默认：社区名称 + 居民委员会")
-            _field_error("author")
-        with c2:
-            st.text_input("落款日期", key=_key("date"), placeholder="例如：2027年1月8日")
-            _field_error("date")
+        _field(st.text_area, "priorities", "工作重点（每行一项）", {"height": 90})
+        _field(st.text_area, "notes", "补充说明（社区特点等）", {"height": 70})
+        for column, field in zip(
+            st.columns(2),
+            (
+                (
+                    st.text_input,
+                    "author",
+                    "落款单位",
+                    {"placeholder": "默认：社区名称 + 居民委员会"},
+                ),
+                (st.text_input, "date", "落款日期", {"placeholder": "例如：2027年1月8日"}),
+            ),
+            strict=True,
+        ):
+            with column:
+                _field(*field)
         submitted = st.form_submit_button("生成计划", type="primary", key="generate")
     if not submitted:
         return None
@@ -169,16 +179,10 @@ def generate(draft: Draft, indices: list[int] | None = None) -> None:
         slots[i] = st.empty()
         slots[i].caption("等待中……")
     done = 0
-    concurrency = getattr(getattr(section_writer, "config", None), "concurrency", 1)
 
     def work(callbacks):
         draft_sections(
-            draft,
-            retriever=retriever,
-            writer=section_writer,
-            callbacks=callbacks,
-            concurrency=concurrency,
-            indices=indices,
+            draft, retriever=retriever, writer=section_writer, callbacks=callbacks, indices=indices
         )
 
     for event, index, payload in run_with_events(work):
@@ -375,14 +379,9 @@ def export_buttons(draft: Draft) -> None:
         ),
         strict=True,
     ):
-        try:
-            data = render(draft, suffix)
-        except PlanError as e:
-            col.error(str(e))
-            continue
         col.download_button(
             label,
-            data=data,
+            data=partial(render, draft, suffix),  # built when clicked, not on every rerun
             file_name=safe_filename(draft.title, suffix),
             mime=mime,
             key=f"dl{suffix}",

@@ -19,10 +19,9 @@ def writer():
     if s[state.LLM_MODE] == state.OFFLINE:
         return state.composer()
     settings = get_settings()
-    env = None
     try:
         env = llm_config(settings)
-    except PlanError:
+    except PlanError:  # the fields below must then say everything
         env = None
     same_provider = env is not None and env.provider == s[state.LLM_PROVIDER]
     key = s[state.LLM_API_KEY].strip() or (env.api_key if same_provider else None)

@@ -24,11 +24,12 @@ MODEL = "调用模型"
 
 def init_state() -> None:
     """Every key this app keeps, with its default, set once per session."""
+    from rag.errors import PlanError
     from rag.llm import llm_config
 
     try:
         env_model = llm_config(get_settings())
-    except Exception:  # a broken environment setting is reported on the settings panel
+    except PlanError:  # a broken environment setting is reported on the settings panel
         env_model = None
     defaults = {
         PAGE: PAGES[0],
