@@ -16,9 +16,9 @@ import time
 from pathlib import Path
 
 from rag.config import REPO_ROOT, Settings
-from rag.index import ChunkStore
-from rag.ingest import ingest
-from rag.llm import chat_model, make_llm_config
+from rag.drafting.model.providers import chat_model, make_llm_config
+from rag.index.ingest import ingest
+from rag.index.store import ChunkStore
 
 sys.path.insert(0, str(REPO_ROOT))
 from tests.browser import AppServer, fill_profile, launch, use_model, wait_ready

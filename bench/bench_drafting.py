@@ -16,17 +16,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from rag.compose import Composer
 from rag.config import REPO_ROOT, Settings
-from rag.draft import draft_sections, new_draft, outline_of, regenerate_section
-from rag.embeddings import E5EmbeddingFunction, HashEmbeddingFunction
-from rag.index import ChunkStore
-from rag.ingest import ingest
-from rag.llm import make_llm_config
-from rag.model_writer import ModelWriter
-from rag.outlines import load_outlines
-from rag.profile import make_profile
-from rag.retrieve import Retriever
+from rag.drafting.composer.compose import Composer
+from rag.drafting.model.providers import make_llm_config
+from rag.drafting.model.writer import ModelWriter
+from rag.drafting.pipeline import draft_sections, new_draft, outline_of, regenerate_section
+from rag.index.embeddings import E5EmbeddingFunction, HashEmbeddingFunction
+from rag.index.ingest import ingest
+from rag.index.retrieve import Retriever
+from rag.index.store import ChunkStore
+from rag.plan.outlines import load_outlines
+from rag.plan.profile import make_profile
 
 sys.path[:0] = [str(REPO_ROOT / "bench"), str(REPO_ROOT)]
 from bench_retrieval import corpus_sentences, ingest_synthetic, synthetic_chunks  # noqa: E402
@@ -51,7 +51,7 @@ def model_bench(token_delay: float) -> None:
     settings = Settings(data_dir=folder, embedding="hash", collection="bench_draft")
     store = ChunkStore.open(settings, HashEmbeddingFunction())
     ingest([CORPUS], store)
-    retriever = Retriever(store, semantic=False)
+    retriever = Retriever(store)
     profile = make_profile({**PROFILE, "topic": "shuangyong"})
     outline = outline_of(profile)
     fake = FakeLLM().start()

@@ -20,14 +20,14 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.chunking import Chunk, chunk_document
 from rag.config import REPO_ROOT, Settings
-from rag.corpus import parse_corpus_text
-from rag.embeddings import E5EmbeddingFunction
-from rag.evaluate import load_queries
-from rag.index import ChunkStore, chunk_id
-from rag.ingest import chunk_metadata
-from rag.retrieve import Retriever, vector_pieces
+from rag.index.embeddings import E5EmbeddingFunction
+from rag.index.evaluate import load_queries
+from rag.index.ingest import chunk_metadata
+from rag.index.retrieve import Retriever, vector_pieces
+from rag.index.store import ChunkStore, chunk_id
+from rag.library.chunking import Chunk, chunk_document
+from rag.library.corpus import parse_corpus_text
 
 SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]")
 TOPICS = "shuangyong zongzhi leifeng wenming dangjian laoling jindu xiaofang huanjing jiuye yingji weichengnian".split()

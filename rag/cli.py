@@ -58,23 +58,28 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _store_and_retriever():
-    from rag.embeddings import is_semantic
-    from rag.index import ChunkStore
-    from rag.retrieve import Retriever
+def _library():
+    """The sample library (imported here: commands that only clean text stay light)."""
+    from rag.factory import open_library
 
-    store = ChunkStore.open(get_settings())
-    semantic = is_semantic(store.embedding_function)
-    if not semantic:
+    library = open_library(get_settings())
+    if not library.semantic:
         print(LEXICAL_NOTICE, file=sys.stderr)
-    return store, Retriever(store, semantic=semantic)
+    return library
+
+
+def _searchable_library():
+    library = _library()
+    if library.store.count() == 0:
+        raise PlanError("范文库索引为空，请先运行 python -m rag ingest。")
+    return library
 
 
 def cmd_ingest(args) -> int:
-    from rag.ingest import ingest
-    from rag.library import upload_dir
+    from rag.index.ingest import ingest
+    from rag.library.uploads import upload_dir
 
-    store, _ = _store_and_retriever()
+    store = _library().store
     settings = get_settings()
     paths = args.paths or [settings.corpus_dir] + [
         d for d in [upload_dir(settings)] if d.exists() and any(d.iterdir())
@@ -86,7 +91,7 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_search(args) -> int:
-    from rag.outlines import resolve_topic
+    from rag.plan.outlines import resolve_topic
 
     topic = None
     if args.topic:
@@ -95,10 +100,7 @@ def cmd_search(args) -> int:
             raise PlanError(f"未知的计划类型：{args.topic}（可用 python -m rag topics 查看）")
     if args.k < 1:
         raise PlanError("-k 必须是正整数。")
-    store, retriever = _store_and_retriever()
-    if store.count() == 0:
-        raise PlanError("范文库索引为空，请先运行 python -m rag ingest。")
-    hits = retriever.search(
+    hits = _searchable_library().retriever.search(
         args.query,
         k=args.k,
         topic=topic,
@@ -119,8 +121,8 @@ def cmd_search(args) -> int:
 
 
 def cmd_clean(args) -> int:
-    from rag.loaders import read_file
-    from rag.text import clean_text
+    from rag.library.loaders import read_file
+    from rag.text.clean import clean_text
 
     print(clean_text(read_file(args.file)))
     return 0
@@ -150,31 +152,27 @@ class _Progress:
 
 
 def cmd_draft(args) -> int:
-    from rag.checks import check_draft
-    from rag.compose import Composer
-    from rag.draft import draft_sections, new_draft, outline_of
-    from rag.export import FORMATS, write
-    from rag.llm import llm_config
-    from rag.model_writer import ModelWriter
-    from rag.profile import load_profile
+    from rag.drafting.pipeline import draft_sections, new_draft, outline_of
+    from rag.export.files import FORMATS, write
+    from rag.export.text import to_text
+    from rag.factory import make_writer, model_config
+    from rag.plan.profile import load_profile
+    from rag.review.checks import check_draft
 
     profile = load_profile(args.profile)
     if args.out and args.out.suffix.lower() not in FORMATS:
         raise PlanError(f"不支持的导出格式“{args.out.suffix}”：请用 .docx、.md 或 .txt。")
     settings = get_settings()
-    config = None if args.offline else llm_config(settings)
-    store, retriever = _store_and_retriever()
-    if store.count() == 0:
-        raise PlanError("范文库索引为空，请先运行 python -m rag ingest。")
+    config = None if args.offline else model_config(settings)
+    library = _searchable_library()
     if config is None:
         why = "按 --offline 要求" if args.offline else "未配置模型（PLAN_LLM_*）"
         print(f"{why}，使用离线组合起草：内容取自范文库，并按社区信息改写。", file=sys.stderr)
-        writer = Composer()
     else:
         print(f"使用模型 {config.label} 起草，各节并行生成 …", file=sys.stderr)
-        writer = ModelWriter(config)
+    writer = make_writer(config)
     draft = new_draft(profile, writer)
-    draft_sections(draft, retriever=retriever, writer=writer, callbacks=_Progress(draft))
+    draft_sections(draft, retriever=library.retriever, writer=writer, callbacks=_Progress(draft))
     findings = check_draft(draft, outline_of(profile))
     if args.json:
         print(json.dumps(draft.to_dict(findings), ensure_ascii=False, indent=2))
@@ -182,7 +180,7 @@ def cmd_draft(args) -> int:
         write(draft, args.out)
         print(f"已写入 {args.out}", file=sys.stderr)
     elif not args.json:
-        print(draft.to_text(), end="")
+        print(to_text(draft), end="")
     for f in findings:
         items = f"：{'、'.join(f.items[:8])}" if f.items else ""
         print(f"  [{f.kind}] {f.section} {f.message}{items}", file=sys.stderr)
@@ -191,9 +189,9 @@ def cmd_draft(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from rag.export import fonts_from_settings, write
-    from rag.plan import Draft
-    from rag.wordfile import FONT_SETS
+    from rag.export.docx import FONT_SETS, fonts_from_settings
+    from rag.export.files import write
+    from rag.plan.draft import Draft
 
     try:
         data = json.loads(args.draft.read_text(encoding="utf-8-sig"))
@@ -209,7 +207,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_topics(args) -> int:
-    from rag.outlines import load_outlines
+    from rag.plan.outlines import load_outlines
 
     for key, outline in load_outlines().items():
         print(f"{key}\t{outline.name}\t{'、'.join(outline.aliases[:6])}")
@@ -217,8 +215,8 @@ def cmd_topics(args) -> int:
 
 
 def cmd_import_raw(args) -> int:
-    from rag.corpus import documents_from_text, write_corpus
-    from rag.loaders import read_file
+    from rag.library.corpus import documents_from_text, write_corpus
+    from rag.library.loaders import read_file
 
     docs = documents_from_text(read_file(args.file), args.source or args.file.name, args.stem)
     for path in write_corpus(docs, args.out or get_settings().corpus_dir):

@@ -1,4 +1,7 @@
-"""The engine's error hierarchy; every message is Chinese and tells the user what to do."""
+"""The engine's error hierarchy, every type in one place; every message is Chinese and tells
+the user what to do. The CLI and the UI catch PlanError and show its message."""
+
+from __future__ import annotations
 
 
 class PlanError(Exception):
@@ -17,5 +20,44 @@ class ConfigError(PlanError):
     """A setting that is missing or has an unusable value."""
 
 
+class MissingVariable(ConfigError):
+    """A prompt template names a variable the caller did not supply."""
+
+
 class IndexError_(PlanError):
     """The sample library index cannot be opened or written."""
+
+
+class ProfileError(PlanError):
+    """A profile value that cannot be used; the message names the field."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class DraftNotFound(PlanError):
+    """No draft with that id (deleted, or a stale link)."""
+
+
+class NoMoreVariants(PlanError):
+    """Every alternative the offline composer has for a section has been used."""
+
+
+class ModelError(PlanError):
+    """A model request that failed; the message says what happened and what to do."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        kind: str,
+        retryable: bool,
+        status: int | None = None,
+        retry_after: float | None = None,
+    ):
+        super().__init__(message)
+        self.kind = kind  # timeout connection auth model rate server broken other
+        self.retryable = retryable
+        self.status = status
+        self.retry_after = retry_after

@@ -92,17 +92,14 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
 
 
-def wait_ready(page, timeout: float = 60_000, quiet_ms: int = 800) -> None:
-    """The page has run its script: the title is shown and no run was seen for quiet_ms."""
+def wait_ready(page, timeout: float = 60_000) -> None:
+    """The page has run its script: the title is shown, the session is connected and the
+    app root says no script run is going on (Streamlit's own marker for tests)."""
     page.get_by_role("heading", name="社区工作计划助手").wait_for(timeout=timeout)
-    running = page.locator('[data-testid="stStatusWidget"]')
-    quiet, waited = 0, 0
-    while quiet < quiet_ms:
-        if waited > timeout:
-            raise TimeoutError("the page kept running")
-        quiet = 0 if running.count() else quiet + 100
-        page.wait_for_timeout(100)
-        waited += 100
+    page.locator(
+        '[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
+        '[data-test-script-state="notRunning"]'
+    ).wait_for(state="attached", timeout=timeout)
 
 
 def fill_profile(page, community: str = "阳光社区") -> None:

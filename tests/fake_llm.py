@@ -49,6 +49,8 @@ class FakeLLM:
     model: str = "fake-model"
     rules: list[Rule] = field(default_factory=list)
     requests: list[dict] = field(default_factory=list)
+    in_flight: int = 0  # requests being answered right now
+    max_in_flight: int = 0  # the most answered at once since the last reset
 
     def __post_init__(self):
         self._lock = threading.Lock()
@@ -79,6 +81,16 @@ class FakeLLM:
         with self._lock:
             self.rules.clear()
             self.requests.clear()
+            self.max_in_flight = 0
+
+    def _enter(self) -> None:
+        with self._lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def _leave(self) -> None:
+        with self._lock:
+            self.in_flight -= 1
 
     def rule_for(self, body: dict) -> Rule:
         text = "\n".join(str(m.get("content", "")) for m in body.get("messages", []))
@@ -107,6 +119,13 @@ def _handler(fake: FakeLLM):
                 self._json(404, {"error": {"message": "not found"}})
 
         def do_POST(self):
+            fake._enter()
+            try:
+                self._answer()
+            finally:
+                fake._leave()
+
+        def _answer(self):
             length = int(self.headers.get("Content-Length", 0))
             body = json.loads(self.rfile.read(length) or b"{}")
             rule = fake.rule_for(body)

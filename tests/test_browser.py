@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from rag.drafts import SQLiteDraftStore
+from rag.export.text import to_text
+from rag.plan.store import SQLiteDraftStore
 from tests.browser import CHROMIUM, AppServer, fill_profile, launch, use_model, wait_ready
 from tests.conftest import free_port, run_cli, small_corpus
 
@@ -222,4 +223,4 @@ def test_several_sessions_draft_at_once_without_crossing(server, browser, data_d
         draft = store.load(page.url.split("draft=")[1])
         assert draft.profile.community == name
         assert all(s.text for s in draft.sections)
-        assert all(other not in draft.to_text() for other in names if other != name)
+        assert all(other not in to_text(draft) for other in names if other != name)

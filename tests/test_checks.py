@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from rag.checks import check_draft, numbers
-from rag.compose import Composer
-from rag.draft import new_draft, outline_of
-from rag.plan import Draft, Passage, Version
-from rag.profile import make_profile
+from rag.drafting.composer.compose import Composer
+from rag.drafting.pipeline import new_draft, outline_of
+from rag.plan.draft import Draft, Passage, Version
+from rag.plan.profile import make_profile
+from rag.review.checks import check_draft, numbers
 
 PROFILE = {
     "community": "阳光社区",

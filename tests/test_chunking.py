@@ -4,8 +4,9 @@ import re
 
 import pytest
 
-from rag.chunking import MAX_CHARS, chunk_document, numbering_problems, role_of_heading
-from rag.corpus import CorpusDoc, parse_corpus_text
+from rag.library.chunking import MAX_CHARS, chunk_document
+from rag.library.corpus import CorpusDoc, parse_corpus_text
+from rag.text.zh import numbering_problems, role_of_heading
 from tests.conftest import CORPUS
 
 DOCS = [

@@ -6,13 +6,16 @@ import re
 
 import pytest
 
-from rag.adapt import Places
-from rag.checks import PLACEHOLDER, check_draft
-from rag.compose import Composer, NoMoreVariants, facts_sentence
-from rag.draft import draft_sections, new_draft, outline_of, regenerate_section
-from rag.outlines import load_outlines
-from rag.plan import Draft
-from rag.profile import make_profile
+from rag.drafting.composer.adapt import Places
+from rag.drafting.composer.compose import Composer, facts_sentence, strip_number
+from rag.drafting.pipeline import draft_sections, new_draft, outline_of, regenerate_section
+from rag.errors import NoMoreVariants
+from rag.export.text import to_text
+from rag.plan.draft import Draft
+from rag.plan.outlines import load_outlines
+from rag.plan.profile import make_profile
+from rag.review.checks import check_draft
+from rag.text.zh import PLACEHOLDER, sentence_key, sentences
 
 FULL = {
     "community": "阳光社区",
@@ -109,7 +112,7 @@ def test_every_plan_type_composes_a_plan_that_passes_every_check(request, index_
         findings = check_draft(draft, outline)
         assert findings == [], (key, findings)
         assert [s.title for s in draft.sections] == [s.title for s in outline.sections]
-        text = draft.to_text()
+        text = to_text(draft)
         assert draft.title == outline.plan_title("阳光社区", 2027)
         assert not PLACEHOLDER.search(text), key
         assert "【待补充" not in text, key
@@ -138,11 +141,38 @@ def test_profile_facts_and_priorities_reach_their_sections(hash_index):
     assert numbers[:3] == ["一", "二", "三"]
 
 
-def test_no_passage_serves_two_sections_and_no_sentence_repeats(hash_index):
+def test_no_passage_serves_two_sections(hash_index):
     _, _, retriever = hash_index
     draft = compose(retriever, "zongzhi")
     ids = [p.id for s in draft.sections for p in s.version.passages]
-    assert len(ids) == len(set(ids))
+    assert ids and len(ids) == len(set(ids))
+
+
+KNOWN_REPEATS = "issue 11: a stock sentence for priorities without material; priorities restated"
+
+
+@pytest.mark.parametrize(
+    "topic",
+    [
+        "zongzhi",
+        "xiaofang",
+        pytest.param("shuangyong", marks=pytest.mark.xfail(strict=True, reason=KNOWN_REPEATS)),
+        pytest.param("laoling", marks=pytest.mark.xfail(strict=True, reason=KNOWN_REPEATS)),
+    ],
+)
+def test_no_sentence_repeats_within_a_section_or_across_sections(hash_index, topic):
+    _, _, retriever = hash_index
+    draft = compose(retriever, topic)
+    seen: dict[str, str] = {}
+    for head, section in zip(draft.headings(), draft.sections, strict=True):
+        for line in section.text.split("\n"):
+            for sentence in sentences(strip_number(line)[1]):
+                key = sentence_key(sentence)
+                if len(key) < 6:  # "加强组织领导。" may stand in two places
+                    continue
+                assert key not in seen, (sentence, head, seen.get(key))
+                seen[key] = head
+    assert len(seen) > 10
 
 
 def test_regenerating_gives_new_variants_until_they_run_out(hash_index):
@@ -165,7 +195,14 @@ def test_schedule_has_two_layouts_then_stops(hash_index):
     draft = compose(retriever, "xiaofang")
     index = [s.role for s in draft.sections].index("安排")
     quarter = regenerate_section(draft, index, retriever=retriever, writer=Composer()).text
-    assert "第一季度" in quarter or "第四季度" in quarter
+    lines = quarter.split("\n")
+    assert [line[: line.index("。")] for line in lines] == [
+        "（一）第一季度",
+        "（二）第二季度",
+        "（三）第三季度",
+        "（四）第四季度",
+    ]
+    assert "5月12日，全国防灾减灾日" in lines[1] and "11月9日" in lines[3]
     with pytest.raises(NoMoreVariants):
         regenerate_section(draft, index, retriever=retriever, writer=Composer())
 

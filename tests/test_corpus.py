@@ -5,11 +5,11 @@ from collections import Counter, defaultdict
 
 import pytest
 
-from rag.chunking import numbering_problems
-from rag.classify import classify_kind, classify_topic
-from rag.corpus import KINDS, documents_from_text, parse_corpus_text
-from rag.outlines import load_outlines
-from rag.text import has_pinyin, has_traditional
+from rag.library.classify import classify_kind, classify_topic
+from rag.library.corpus import KINDS, documents_from_text, parse_corpus_text
+from rag.plan.outlines import load_outlines
+from rag.text.clean import has_pinyin, has_traditional
+from rag.text.zh import numbering_problems
 from tests.conftest import CORPUS, SEED_RAW
 
 FILES = sorted(CORPUS.glob("*.md"))

@@ -13,12 +13,13 @@ from io import BytesIO
 import pytest
 from docx import Document
 
-from rag.compose import Composer
-from rag.draft import draft_sections, new_draft
-from rag.export import render, safe_filename, to_markdown, to_text
-from rag.plan import Draft
-from rag.profile import make_profile
-from rag.wordfile import GB2312_FONTS, PLAIN_FONTS, to_docx
+from rag.drafting.composer.compose import Composer
+from rag.drafting.pipeline import draft_sections, new_draft
+from rag.export.docx import GB2312_FONTS, PLAIN_FONTS, to_docx
+from rag.export.files import render, safe_filename
+from rag.export.text import to_markdown, to_text
+from rag.plan.draft import Draft
+from rag.plan.profile import make_profile
 from tests.conftest import run_cli
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

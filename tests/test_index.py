@@ -9,11 +9,11 @@ import urllib.request
 import pytest
 
 from rag.config import Settings
-from rag.embeddings import HashEmbeddingFunction
 from rag.errors import InputFileError
-from rag.index import ChunkStore
-from rag.ingest import ingest
-from rag.retrieve import Retriever
+from rag.index.embeddings import HashEmbeddingFunction
+from rag.index.ingest import ingest
+from rag.index.retrieve import Retriever
+from rag.index.store import ChunkStore
 from tests.conftest import CORPUS, PYTHON, chroma_executable, free_port, run_cli
 
 SAMPLE = ["shuangyong_01.md", "jindu_02.md", "seed_08.md"]
@@ -85,7 +85,7 @@ import chromadb.utils.embedding_functions as efs
 def refuse(self, input):
     raise SystemExit("default embedding function used")
 efs.DefaultEmbeddingFunction.__call__ = refuse
-import rag.embeddings  # registers our functions
+import rag.index.embeddings  # registers our functions
 client = chromadb.PersistentClient(path={str(tmp_path / "data" / "chroma")!r},
                                    settings=Settings(anonymized_telemetry=False))
 col = client.get_collection("plan_chunks_hash")
@@ -104,8 +104,8 @@ def test_e5_index_reopens_in_a_fresh_process(e5_index):
     script = f"""
 import json
 from rag.config import Settings
-from rag.index import ChunkStore
-from rag.retrieve import Retriever
+from rag.index.store import ChunkStore
+from rag.index.retrieve import Retriever
 store = ChunkStore.open(Settings(data_dir={str(settings.data_dir)!r}, embedding="e5",
                                  collection="eval_chunks"))
 hits = Retriever(store).search("国际禁毒日宣传活动", k=3, mode="dense")

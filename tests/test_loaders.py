@@ -7,7 +7,7 @@ import docx
 import pytest
 
 from rag.errors import EncodingError, InputFileError
-from rag.loaders import decode_bytes, read_bytes, read_file
+from rag.library.loaders import decode_bytes, read_bytes, read_file
 
 # Traditional text that Big5 can encode, as users paste it from Taiwanese or Hong Kong sites.
 TRADITIONAL = (

@@ -4,8 +4,8 @@ import calendar
 
 import pytest
 
-from rag.chunking import role_of_heading
-from rag.outlines import ROLES, load_outlines, parse_key_date, resolve_topic
+from rag.plan.outlines import ROLES, load_outlines, parse_key_date, resolve_topic
+from rag.text.zh import role_of_heading
 
 OUTLINES = load_outlines()
 

@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from rag.outlines import load_outlines
-from rag.profile import ProfileError, load_profile, make_profile
+from rag.errors import ProfileError
+from rag.plan.outlines import load_outlines
+from rag.plan.profile import load_profile, make_profile
 
 GOOD = {"community": "阳光社区", "year": 2027, "topic": "双拥"}
 

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from rag.corpus import documents_from_text, split_compilation
-from rag.text import (
+from rag.library.corpus import documents_from_text, split_compilation
+from rag.text.clean import (
     clean_text,
     has_mojibake,
     has_pinyin,

@@ -8,16 +8,21 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from rag.errors import PlanError
-from rag.plan import Draft, Version
+from rag.drafting.pipeline import (
+    draft_sections,
+    new_draft,
+    outline_of,
+    regenerate_section,
+    run_with_events,
+)
+from rag.errors import DraftNotFound, NoMoreVariants, PlanError
+from rag.export.files import render, safe_filename
+from rag.plan.draft import Draft
+from rag.plan.profile import make_profile, profile_errors
+from rag.review.checks import check_draft
 from ui import state
-from ui.settings import writer
 
 ORIGINS = {"composer": "离线组合", "model": "模型", "edit": "手工修改"}
-
-
-def _key(name: str) -> str:
-    return f"form_{name}"
 
 
 def _field_error(name: str) -> None:
@@ -28,48 +33,55 @@ def _field_error(name: str) -> None:
 
 def _field(widget, name: str, label: str, options: dict) -> None:
     """A profile widget keyed by its field, with the field's error message under it."""
-    widget(label, key=_key(name), **options)
+    widget(label, key=state.form_key(name), **options)
     _field_error(name)
 
 
 def _form_defaults(draft: Draft | None) -> None:
     """Fill the form's widgets once: from the open draft's profile, or empty."""
     owner = draft.id if draft else None
-    if _key("year") in st.session_state and st.session_state.get("form_for") in (owner, None):
+    if state.form_key("year") in st.session_state and st.session_state[state.FORM_OWNER] in (
+        owner,
+        None,
+    ):
         return
-    st.session_state["form_for"] = owner
+    st.session_state[state.FORM_OWNER] = owner
     today = dt.date.today()
     names = state.topic_names()
     p = draft.profile if draft else None
-    st.session_state[_key("community")] = p.community if p else ""
-    st.session_state[_key("parent")] = p.parent if p else ""
-    st.session_state[_key("year")] = p.year if p else today.year + (1 if today.month >= 10 else 0)
-    st.session_state[_key("topic")] = p.topic if p else next(iter(names))
-    st.session_state[_key("households")] = p.households or 0 if p else 0
-    st.session_state[_key("population")] = p.population or 0 if p else 0
-    st.session_state[_key("facts")] = [
+    st.session_state[state.form_key("community")] = p.community if p else ""
+    st.session_state[state.form_key("parent")] = p.parent if p else ""
+    st.session_state[state.form_key("year")] = (
+        p.year if p else today.year + (1 if today.month >= 10 else 0)
+    )
+    st.session_state[state.form_key("topic")] = p.topic if p else next(iter(names))
+    st.session_state[state.form_key("households")] = p.households or 0 if p else 0
+    st.session_state[state.form_key("population")] = p.population or 0 if p else 0
+    st.session_state[state.form_key("facts")] = [
         {"名称": k, "数值": v} for k, v in (p.facts.items() if p else [])
     ]
-    st.session_state[_key("priorities")] = "\n".join(p.priorities) if p else ""
-    st.session_state[_key("notes")] = p.notes if p else ""
-    st.session_state[_key("author")] = p.author if p else ""
-    st.session_state[_key("date")] = p.date if p else ""
+    st.session_state[state.form_key("priorities")] = "\n".join(p.priorities) if p else ""
+    st.session_state[state.form_key("notes")] = p.notes if p else ""
+    st.session_state[state.form_key("author")] = p.author if p else ""
+    st.session_state[state.form_key("date")] = p.date if p else ""
 
 
 def _profile_data() -> dict:
     s = st.session_state
     return {
-        "community": s[_key("community")],
-        "parent": s[_key("parent")],
-        "year": s[_key("year")],
-        "topic": s[_key("topic")],
-        "households": s[_key("households")] or None,
-        "population": s[_key("population")] or None,
-        "facts": [{"name": r.get("名称"), "value": r.get("数值")} for r in s[_key("facts")]],
-        "priorities": s[_key("priorities")],
-        "notes": s[_key("notes")],
-        "author": s[_key("author")],
-        "date": s[_key("date")],
+        "community": s[state.form_key("community")],
+        "parent": s[state.form_key("parent")],
+        "year": s[state.form_key("year")],
+        "topic": s[state.form_key("topic")],
+        "households": s[state.form_key("households")] or None,
+        "population": s[state.form_key("population")] or None,
+        "facts": [
+            {"name": r.get("名称"), "value": r.get("数值")} for r in s[state.form_key("facts")]
+        ],
+        "priorities": s[state.form_key("priorities")],
+        "notes": s[state.form_key("notes")],
+        "author": s[state.form_key("author")],
+        "date": s[state.form_key("date")],
     }
 
 
@@ -113,8 +125,10 @@ def profile_form(draft: Draft | None) -> dict | None:
                     _field(*field)
         st.caption("关键数据：计划里会原样使用这些数字，例如 退役军人 126、军烈属 14。")
         st.data_editor(
-            pd.DataFrame(st.session_state[_key("facts")], columns=["名称", "数值"], dtype=str),
-            key=_key("facts_editor"),
+            pd.DataFrame(
+                st.session_state[state.form_key("facts")], columns=["名称", "数值"], dtype=str
+            ),
+            key=state.form_key("facts_editor"),
             num_rows="dynamic",
             column_config={
                 "名称": st.column_config.TextColumn("名称", max_chars=30),
@@ -143,8 +157,9 @@ def profile_form(draft: Draft | None) -> dict | None:
         submitted = st.form_submit_button("生成计划", type="primary", key="generate")
     if not submitted:
         return None
-    st.session_state[_key("facts")] = merge_editor_rows(
-        st.session_state[_key("facts")], st.session_state.get(_key("facts_editor")) or {}
+    st.session_state[state.form_key("facts")] = merge_editor_rows(
+        st.session_state[state.form_key("facts")],
+        st.session_state.get(state.form_key("facts_editor")) or {},
     )
     return _profile_data()
 
@@ -161,16 +176,10 @@ def merge_editor_rows(rows: list[dict], editor: dict) -> list[dict]:
 
 def generate(draft: Draft, indices: list[int] | None = None) -> None:
     """Draft sections with live progress: each section streams into its place."""
-    from rag.draft import draft_sections, run_with_events
-
-    _, retriever = state.library()
+    retriever = state.library().retriever
     store = state.draft_store()
-    section_writer = writer()
-    indices = (
-        indices
-        if indices is not None
-        else [i for i, s in enumerate(draft.sections) if not s.locked]
-    )
+    section_writer = state.writer()
+    indices = indices if indices is not None else draft.unlocked()
     heads = draft.headings()
     progress = st.progress(0.0, text=f"正在起草（{section_writer.name}）……")
     slots = {}
@@ -205,9 +214,6 @@ def generate(draft: Draft, indices: list[int] | None = None) -> None:
 
 
 def start_new(data: dict) -> None:
-    from rag.draft import new_draft
-    from rag.profile import make_profile, profile_errors
-
     errors = profile_errors(data)
     st.session_state[state.FORM_ERRORS] = errors
     if errors:
@@ -215,7 +221,7 @@ def start_new(data: dict) -> None:
         st.rerun()
     try:
         profile = make_profile(data)
-        draft = new_draft(profile, writer())
+        draft = new_draft(profile, state.writer())
         store = state.draft_store()
         store.save(draft)
     except PlanError as e:
@@ -240,13 +246,7 @@ def _on_edit(draft_id: str, index: int, key: str) -> None:
     store = state.draft_store()
     draft = store.load(draft_id)
     section = draft.sections[index]
-    text = st.session_state[key].strip()
-    if text != section.text.strip():
-        section.add(
-            Version(
-                text, "edit", passages=list(section.version.passages) if section.version else []
-            )
-        )
+    if section.edit(st.session_state[key]):
         store.save(draft)
         state.flash("success", f"已保存对“{section.title}”的修改。")
 
@@ -259,9 +259,6 @@ def _on_lock(draft_id: str, index: int, key: str) -> None:
 
 
 def section_view(draft: Draft, index: int, findings) -> None:
-    from rag.compose import NoMoreVariants
-    from rag.draft import regenerate_section, run_with_events
-
     section = draft.sections[index]
     head = draft.headings()[index]
     version = section.version
@@ -271,15 +268,15 @@ def section_view(draft: Draft, index: int, findings) -> None:
         top[1].toggle(
             "锁定",
             value=section.locked,
-            key=f"lock_{draft.id}_{index}",
+            key=state.section_key("lock", draft.id, index),
             on_change=_on_lock,
-            args=(draft.id, index, f"lock_{draft.id}_{index}"),
+            args=(draft.id, index, state.section_key("lock", draft.id, index)),
             help="锁定后，“全部重新生成”不会改动本节。",
         )
         if version and version.error:
             st.error(version.error)
         slot = st.empty()
-        key = f"text_{draft.id}_{index}_{len(section.versions)}_{section.current}"
+        key = state.section_key("text", draft.id, index, len(section.versions), section.current)
         slot.text_area(
             "正文",
             value=section.text,
@@ -298,12 +295,16 @@ def section_view(draft: Draft, index: int, findings) -> None:
         c1, c2, c3 = st.columns([4, 1, 1])
         instruction = c1.text_input(
             "修改要求",
-            key=f"instr_{draft.id}_{index}",
+            key=state.section_key("instr", draft.id, index),
             placeholder="可选，例如：更具体，突出退役军人服务站建设",
             label_visibility="collapsed",
         )
-        regen = c2.button("重新生成", key=f"regen_{draft.id}_{index}", disabled=section.locked)
-        undo = c3.button("撤销", key=f"undo_{draft.id}_{index}", disabled=section.current <= 0)
+        regen = c2.button(
+            "重新生成", key=state.section_key("regen", draft.id, index), disabled=section.locked
+        )
+        undo = c3.button(
+            "撤销", key=state.section_key("undo", draft.id, index), disabled=section.current <= 0
+        )
         with st.expander(f"参考范文（{len(version.passages) if version else 0}）"):
             for p in version.passages if version else []:
                 st.text(f"《{p.title}》 · {p.section or '开头'}")
@@ -315,9 +316,9 @@ def section_view(draft: Draft, index: int, findings) -> None:
                 label = f"第{n + 1}版 · {ORIGINS.get(v.origin, v.origin)} {v.model} · {when}{mark}"
                 st.text(label + (f" · 要求：{v.instruction}" if v.instruction else ""))
                 if n != section.current and st.button(
-                    "恢复此版", key=f"restore_{draft.id}_{index}_{n}"
+                    "恢复此版", key=state.section_key("restore", draft.id, index, n)
                 ):
-                    section.current = n
+                    section.restore(n)
                     if _save(draft):
                         st.rerun()
     if undo:
@@ -327,7 +328,7 @@ def section_view(draft: Draft, index: int, findings) -> None:
             st.rerun()
     if regen:
         try:
-            section_writer = writer()
+            section_writer = state.writer()
         except PlanError as e:
             st.error(str(e))
             return
@@ -338,7 +339,7 @@ def section_view(draft: Draft, index: int, findings) -> None:
                 regenerate_section(
                     draft,
                     index,
-                    retriever=state.library()[1],
+                    retriever=state.library().retriever,
                     writer=section_writer,
                     instruction=instruction,
                     callbacks=callbacks,
@@ -362,8 +363,6 @@ def section_view(draft: Draft, index: int, findings) -> None:
 
 
 def export_buttons(draft: Draft) -> None:
-    from rag.export import render, safe_filename
-
     st.subheader("导出")
     cols = st.columns(3)
     for col, (suffix, label, mime) in zip(
@@ -390,8 +389,6 @@ def export_buttons(draft: Draft) -> None:
 
 def current_draft() -> Draft | None:
     """The draft named in the URL (so a refresh, a second tab or a restart shows it)."""
-    from rag.drafts import DraftNotFound
-
     draft_id = st.query_params.get("draft") or st.session_state[state.DRAFT_ID]
     if not draft_id:
         return None
@@ -409,9 +406,6 @@ def current_draft() -> Draft | None:
 
 
 def page() -> None:
-    from rag.checks import check_draft
-    from rag.draft import outline_of
-
     draft = current_draft()
     with st.expander("社区信息", expanded=draft is None):
         data = profile_form(draft)

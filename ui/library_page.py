@@ -5,10 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from rag.errors import PlanError
+from rag.index.ingest import delete_upload, save_upload
+from rag.library.corpus import KINDS
+from rag.library.uploads import MAX_UPLOAD_BYTES, list_uploads, preview_upload
+from rag.plan.outlines import ROLES
 from ui import state
 
-ROLES = ("", "指导思想", "目标", "任务措施", "安排", "保障", "情况", "问题", "建议")
-KINDS = ("计划", "总结", "方案", "调研报告", "标语")
+SEARCH_ROLES = ("", *(r for r in ROLES if r != "其他"))
 
 
 def search_section() -> None:
@@ -22,7 +25,7 @@ def search_section() -> None:
             "计划类型", ["", *names], key="lib_topic", format_func=lambda k: names.get(k, "全部")
         )
         kind = c2.selectbox("文种", ["", *KINDS], key="lib_kind", format_func=lambda k: k or "全部")
-        role = c3.selectbox("章节", ROLES, key="lib_role", format_func=lambda k: k or "全部")
+        role = c3.selectbox("章节", SEARCH_ROLES, key="lib_role", format_func=lambda k: k or "全部")
         submitted = st.form_submit_button("检索", key="lib_search")
     if not submitted:
         return
@@ -30,8 +33,7 @@ def search_section() -> None:
         st.warning("请输入要检索的内容。")
         return
     try:
-        _, retriever = state.library()
-        hits = retriever.search(
+        hits = state.library().retriever.search(
             query, k=8, topic=topic or None, kind=kind or None, role=role or None
         )
     except PlanError as e:
@@ -49,8 +51,6 @@ def search_section() -> None:
 
 
 def upload_section() -> None:
-    from rag.library import MAX_UPLOAD_BYTES, preview_upload, save_upload
-
     names = state.topic_names()
     st.subheader("上传自己的范文")
     st.caption(
@@ -58,8 +58,7 @@ def upload_section() -> None:
         "GBK、Big5 等编码会自动识别。保存前会显示清洗后的正文，请核对。"
     )
     # A new key after each save clears the uploader, so a saved file is not offered again.
-    round_ = st.session_state.setdefault("upload_round", 0)
-    upload = st.file_uploader("选择文件", type=["txt", "md", "docx"], key=f"lib_upload_{round_}")
+    upload = st.file_uploader("选择文件", type=["txt", "md", "docx"], key=state.uploader_key())
     if upload is not None and (
         st.session_state[state.UPLOAD] is None
         or st.session_state[state.UPLOAD]["file_id"] != upload.file_id
@@ -70,40 +69,37 @@ def upload_section() -> None:
             st.error(str(e))
             return
         st.session_state[state.UPLOAD] = {"file_id": upload.file_id, "preview": preview}
-        st.session_state["up_text"] = preview.text
-        st.session_state["up_title"] = preview.title
-        st.session_state["up_kind"] = preview.kind
-        st.session_state["up_topic"] = preview.topic
+        st.session_state[state.UPLOAD_TEXT] = preview.text
+        st.session_state[state.UPLOAD_TITLE] = preview.title
+        st.session_state[state.UPLOAD_KIND] = preview.kind
+        st.session_state[state.UPLOAD_TOPIC] = preview.topic
     pending = st.session_state[state.UPLOAD]
     if pending is None or upload is None:
         return
     preview = pending["preview"]
-    st.text_area("清洗后的正文（可修改）", key="up_text", height=260)
+    st.text_area("清洗后的正文（可修改）", key=state.UPLOAD_TEXT, height=260)
     c1, c2, c3 = st.columns([2, 1, 1])
-    c1.text_input("标题", key="up_title")
-    c2.selectbox("文种", KINDS, key="up_kind")
-    c3.selectbox("计划类型", list(names), key="up_topic", format_func=names.get)
+    c1.text_input("标题", key=state.UPLOAD_TITLE)
+    c2.selectbox("文种", KINDS, key=state.UPLOAD_KIND)
+    c3.selectbox("计划类型", list(names), key=state.UPLOAD_TOPIC, format_func=names.get)
     if st.button("保存到范文库", key="up_save", type="primary"):
-        preview.text = st.session_state["up_text"]
-        preview.title = st.session_state["up_title"]
-        preview.kind = st.session_state["up_kind"]
-        preview.topic = st.session_state["up_topic"]
-        store, _ = state.library()
+        preview.text = st.session_state[state.UPLOAD_TEXT]
+        preview.title = st.session_state[state.UPLOAD_TITLE]
+        preview.kind = st.session_state[state.UPLOAD_KIND]
+        preview.topic = st.session_state[state.UPLOAD_TOPIC]
         try:
             with st.spinner("正在建立索引……"):
-                _, report = save_upload(preview, store, state.get_settings())
+                _, report = save_upload(preview, state.library().store, state.get_settings())
         except PlanError as e:
             st.error(str(e))
             return
         st.session_state[state.UPLOAD] = None
-        st.session_state["upload_round"] = round_ + 1
+        st.session_state[state.UPLOAD_ROUND] += 1
         state.flash("success", f"已保存并建立索引：{preview.title}（{report.summary()}）")
         st.rerun()
 
 
 def uploads_list() -> None:
-    from rag.library import delete_upload, list_uploads
-
     docs = list_uploads(state.get_settings())
     if not docs:
         return
@@ -113,9 +109,8 @@ def uploads_list() -> None:
         c1, c2 = st.columns([5, 1])
         c1.text(f"{doc.title} · {doc.kind} · {names.get(doc.topic, doc.topic)} · {doc.source}")
         if c2.button("删除", key=f"del_upload_{doc.doc_id}"):
-            store, _ = state.library()
             try:
-                delete_upload(doc.doc_id, store, state.get_settings())
+                delete_upload(doc.doc_id, state.library().store, state.get_settings())
             except PlanError as e:
                 st.error(str(e))
                 return

@@ -4,45 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rag.config import get_settings
+from rag.drafting.model.providers import PROVIDERS
+from rag.drafting.model.stream import check_connection
 from rag.errors import PlanError
 from ui import state
 
 
-def writer():
-    """The section writer for this session: the composer, or a model from this session's
-    settings (built per call, never cached: it may carry this user's key)."""
-    from rag.llm import llm_config, make_llm_config
-    from rag.model_writer import ModelWriter
-
-    s = st.session_state
-    if s[state.LLM_MODE] == state.OFFLINE:
-        return state.composer()
-    settings = get_settings()
-    try:
-        env = llm_config(settings)
-    except PlanError:  # the fields below must then say everything
-        env = None
-    same_provider = env is not None and env.provider == s[state.LLM_PROVIDER]
-    key = s[state.LLM_API_KEY].strip() or (env.api_key if same_provider else None)
-    if key == "EMPTY":
-        key = None
-    config = make_llm_config(
-        s[state.LLM_PROVIDER],
-        s[state.LLM_MODEL].strip() or (env.model if same_provider else None),
-        s[state.LLM_BASE_URL].strip() or (env.base_url if same_provider else None),
-        key,
-        timeout=settings.llm_timeout,
-        max_retries=settings.llm_max_retries,
-        concurrency=settings.llm_concurrency,
-        temperature=settings.llm_temperature,
-    )
-    return ModelWriter(config)
-
-
 def sidebar() -> None:
-    from rag.llm import PROVIDERS, check_connection
-
     with st.sidebar:
         st.radio("页面", state.PAGES, key=state.PAGE)
         st.divider()
@@ -78,7 +46,7 @@ def sidebar() -> None:
             help="只保存在本次会话的内存中，不写入磁盘、日志或导出文件。",
         )
         try:
-            model_writer = writer()
+            model_writer = state.writer()
         except PlanError as e:
             st.error(str(e))
             return

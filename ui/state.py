@@ -1,14 +1,23 @@
-"""Session-state keys, initialised in one place, and the resources shared by all sessions."""
+"""Session-state keys, initialised in one place, and the resources shared by all sessions.
+
+Every key the pages read or write in st.session_state is named here: fixed keys as
+constants, per-draft and per-section widget keys by the functions below.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from rag.config import get_settings
+from rag.errors import PlanError
+from rag.factory import Library, ModelChoice, make_writer, model_config, open_draft_store
+from rag.factory import open_library as _open_library
+from rag.plan.outlines import load_outlines
 
 PAGE = "page"
 DRAFT_ID = "draft_id"
 FORM_ERRORS = "form_errors"
+FORM_OWNER = "form_for"  # the draft whose profile fills the form (None: a new one)
 FLASH = "flash"  # messages to show once after a rerun: [(kind, text)]
 LLM_MODE = "llm_mode"
 LLM_PROVIDER = "llm_provider"
@@ -16,25 +25,42 @@ LLM_MODEL = "llm_model"
 LLM_BASE_URL = "llm_base_url"
 LLM_API_KEY = "llm_api_key"  # typed in this session only: never saved, logged or exported
 UPLOAD = "upload_preview"
+UPLOAD_ROUND = "upload_round"  # a new uploader key after each save clears the uploader
+UPLOAD_TEXT = "up_text"
+UPLOAD_TITLE = "up_title"
+UPLOAD_KIND = "up_kind"
+UPLOAD_TOPIC = "up_topic"
 
 PAGES = ("起草", "我的草稿", "范文库")
 OFFLINE = "离线组合（不需要网络和密钥）"
 MODEL = "调用模型"
 
 
+def form_key(field: str) -> str:
+    """The form widget of a profile field."""
+    return f"form_{field}"
+
+
+def section_key(kind: str, draft_id: str, index: int, *more: object) -> str:
+    """A widget of one section of one draft: lock, text, instr, regen, undo, restore."""
+    return "_".join(str(part) for part in (kind, draft_id, index, *more))
+
+
+def uploader_key() -> str:
+    return f"lib_upload_{st.session_state[UPLOAD_ROUND]}"
+
+
 def init_state() -> None:
     """Every key this app keeps, with its default, set once per session."""
-    from rag.errors import PlanError
-    from rag.llm import llm_config
-
     try:
-        env_model = llm_config(get_settings())
+        env_model = model_config(get_settings())
     except PlanError:  # a broken environment setting is reported on the settings panel
         env_model = None
     defaults = {
         PAGE: PAGES[0],
         DRAFT_ID: None,
         FORM_ERRORS: {},
+        FORM_OWNER: None,
         FLASH: [],
         LLM_MODE: MODEL if env_model else OFFLINE,
         LLM_PROVIDER: env_model.provider if env_model else "deepseek",
@@ -42,6 +68,7 @@ def init_state() -> None:
         LLM_BASE_URL: "",
         LLM_API_KEY: "",
         UPLOAD: None,
+        UPLOAD_ROUND: 0,
     }
     for key, value in defaults.items():
         if key not in st.session_state:
@@ -59,36 +86,30 @@ def show_flash() -> None:
     st.session_state[FLASH] = []
 
 
-@st.cache_resource(show_spinner="正在加载范文库……")
-def library():
-    """(ChunkStore, Retriever) shared by every session: thread-safe and holds no user data."""
-    from rag.embeddings import is_semantic
-    from rag.index import ChunkStore
-    from rag.retrieve import Retriever
+def writer():
+    """The section writer for this session: the composer, or a model from this session's
+    fields merged with `.env` (built per call, never cached: it may carry this user's key)."""
+    s = st.session_state
+    if s[LLM_MODE] == OFFLINE:
+        return make_writer(None)
+    choice = ModelChoice(s[LLM_PROVIDER], s[LLM_MODEL], s[LLM_BASE_URL], s[LLM_API_KEY])
+    return make_writer(model_config(get_settings(), choice))
 
-    store = ChunkStore.open(get_settings())
-    return store, Retriever(store, semantic=is_semantic(store.embedding_function))
+
+@st.cache_resource(show_spinner="正在加载范文库……")
+def library() -> Library:
+    """The index and retriever shared by every session: thread-safe and holds no user data."""
+    return _open_library(get_settings())
 
 
 @st.cache_resource
 def draft_store():
     """The drafts database (a connection per call, so sessions never share one)."""
-    from rag.drafts import open_draft_store
-
     return open_draft_store(get_settings())
-
-
-@st.cache_resource
-def composer():
-    from rag.compose import Composer
-
-    return Composer()
 
 
 @st.cache_data(show_spinner=False)
 def topic_names() -> dict[str, str]:
-    from rag.outlines import load_outlines
-
     return {key: o.name for key, o in load_outlines().items()}
 
 
@@ -96,11 +117,8 @@ def topic_names() -> dict[str, str]:
 def warm_up() -> bool:
     """Load the embedding model and build BM25 once, after the first page is on screen,
     so the first "生成计划" does not pay for them."""
-    from rag.errors import PlanError
-
-    _, retriever = library()
     try:
-        retriever.search("社区工作计划", k=1)
+        library().retriever.search("社区工作计划", k=1)
     except PlanError:  # an unusable index is reported where it is used, with what to do
         return False
     return True

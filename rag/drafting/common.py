@@ -1,0 +1,27 @@
+"""What every writer's plan shares: the opening paragraph and the year's key dates as a source."""
+
+from __future__ import annotations
+
+from rag.plan.draft import Passage
+from rag.plan.outlines import Outline, key_dates_text
+from rag.plan.profile import Profile
+
+
+def preamble(profile: Profile, outline: Outline) -> str:
+    """The opening paragraph: purpose, basis, 特制定本计划."""
+    basis = f"{profile.parent}有关工作部署" if profile.parent else "上级有关工作部署"
+    return (
+        f"为扎实做好{profile.community}{profile.year}年{outline.work_name}，根据{basis}，"
+        f"结合社区实际，特制定本计划。"
+    )
+
+
+def key_dates_passage(outline: Outline, year: int) -> Passage:
+    """The plan type's key dates in a year, as the source a schedule section cites."""
+    return Passage(
+        id=f"outline:{outline.key}",
+        doc_id=f"outline:{outline.key}",
+        title=f"{outline.name}·全年重要节点",
+        section="key_dates",
+        text=key_dates_text(outline, year),
+    )

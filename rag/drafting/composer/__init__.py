@@ -1,0 +1,1 @@
+"""The offline writer: sample passages adapted to the profile by rules, no model."""

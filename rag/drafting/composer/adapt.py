@@ -1,0 +1,178 @@
+"""Adapting sample sentences to one community: placeholders, other places' names and numbers.
+
+A sample passage describes somebody else's community. What may pass into a plan is its way of
+saying things, never its facts: a clause that still names another place or states another
+community's counts is dropped, so every name and count in a composed plan is the user's own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from rag.plan.outlines import Outline
+from rag.plan.profile import Profile
+from rag.text.tokens import tagged, word_frequency
+from rag.text.zh import PLACEHOLDER
+
+_CLAUSE = re.compile(r"([^，；：]*)([，；：]?)")
+_INSTITUTION = (
+    "小学|中学|学校|幼儿园|医院|卫生服务中心|卫生院|派出所|供电所|消防救援站|物业公司|物业|"
+    "公司|企业|超市|银行|养老院|敬老院|工厂|商场|驻地部队|部队|小区|花园|家园|苑"
+)
+# A count of things: another community's 187名, 23个, 3100余户, 1.2万小时.
+_COUNT = re.compile(
+    r"\d+(?:\.\d+)?(?:万|余|多)?(?:名|人|户|个|支|家|处|所|座|栋|幢|间|份|件|套|台|辆|场次|人次|"
+    r"项|类|块|条|面|张|本|册|元|平方米|米|公里|小时|组|批|对|位|株|棵)"
+)
+# Numbers a plan may reuse as norms: 100%, 每月1次, 48小时内, 3月5日, 80岁以上, 第1 …
+_NORM = re.compile(
+    r"\d+(?:\.\d+)?%|\d+(?:\.\d+)?(?:次|期|轮|遍|场)|\d+个?(?:小时|工作日|日|天|周|月)[内以之]|"
+    r"\d{1,2}月(?:\d{1,2}日)?|\d{1,2}日|\d+周?岁|\d+时(?:\d+分)?|第\d+"
+)
+_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?=年|－|-|至)")
+# Words jieba tags as names that are common nouns of the field.
+_NOT_NAMES = frozenset(
+    "雷锋 中华人民共和国 中国 中华 中华民族 青少年 双拥 中心广场 党中央 国务院 人民 全国 "
+    "八一 建军节 重阳 重阳节 春节 元旦 清明 端午 中秋 国庆 七一 五四 六一 三八 学雷锋 马克思 "
+    "毛泽东 邓小平 习近平 新时代 长江 黄河 网格 社工 红领巾 巾帼 夕阳红 银发 关工委 "
+    "时间银行 光荣牌 光荣之家 平安 文明 和谐 幸福 温馨 爱心 阳光 同心 邻里 乡邻 街坊 "
+    "老兵 老街坊 老师傅 小小 民警 居委会 党委 党支部 党总支 志愿 公众号 微信群".split()
+)
+
+
+_PLACE_END = re.compile(r"[省市区县镇乡村庄苑府湾园河湖街巷路里城]$")
+_GENERIC_PLACES = frozenset(
+    "城市 老城区 城中村 新家园 古城 新城 城镇 小区 社区 校园 家园 公园 花园 乐园 城区 市区 "
+    "景区 园区 街区 辖区 片区 库区 山区 郊区 农村 乡村 街巷 道路 马路 沿河 河湖 江河 文明城市 "
+    "夏令营 入园 临街 临河".split()
+)
+_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝"
+    "龚邵万钱严覃武戴莫孔向汤"
+)
+
+
+@dataclass(frozen=True)
+class Places:
+    """The user's own place names, from 上级单位 ("××市××区××街道")."""
+
+    city: str = ""
+    district: str = ""
+    street: str = ""
+
+    @classmethod
+    def parse(cls, parent: str) -> Places:
+        m = re.match(
+            r"(?:(?P<city>[\u4e00-\u9fff]{1,8}?市|[\u4e00-\u9fff]{1,8}?(?:自治州|盟)))?"
+            r"(?:(?P<district>[\u4e00-\u9fff]{1,8}?(?:区|县|旗)))?"
+            r"(?:(?P<street>[\u4e00-\u9fff]{1,10}?(?:街道|镇|乡|苏木)))?",
+            parent.replace(" ", ""),
+        )
+        parts = {k: v or "" for k, v in m.groupdict().items()} if m else {}
+        return cls(**{k: v for k, v in parts.items() if not PLACEHOLDER.search(v)})
+
+
+class Adapter:
+    """Rewrites sample sentences for one profile, or rejects the clauses it cannot keep."""
+
+    def __init__(self, profile: Profile, outline: Outline, other_keywords: frozenset[str]):
+        self.profile = profile
+        self.outline = outline
+        self.places = Places.parse(profile.parent)
+        self.other_keywords = other_keywords
+        self.own_keywords = frozenset(outline.keywords)
+
+    @cached_property
+    def allowed_numbers(self) -> frozenset[str]:
+        """Numbers the user gave as counts (facts, households, population): these may stay."""
+        p = self.profile
+        text = " ".join([*p.facts.values(), str(p.households or ""), str(p.population or "")])
+        return frozenset(re.findall(r"\d+(?:\.\d+)?", text))
+
+    @cached_property
+    def allowed_names(self) -> frozenset[str]:
+        text = " ".join((self.profile.facts_text(), self.profile.parent, self.profile.community))
+        return frozenset(w for w, _ in tagged(text))
+
+    def replace_placeholders(self, text: str) -> str:
+        """××社区 → the community, ××街道 → the street (or 街道), ××××年 → the year …"""
+        p, places = self.profile, self.places
+        text = re.sub(r"(?:×{2,4}|[xX]{2,4}|20[xX×]{2})\s*年(?!\d)", f"{p.year}年", text)
+        text = re.sub(r"(?:×{2}|某某)(?:社区|居委会|社区居委会)", p.community, text)
+        text = re.sub(r"(?:×{2}|某某)(街道|镇|乡)", places.street or r"\1", text)
+        text = re.sub(r"(?:×{2}|某某)(区|县)(?=[\u4e00-\u9fff])", places.district or r"\1", text)
+        text = re.sub(r"(?:×{2}|某某)市", places.city or "市", text)
+        text = re.sub(rf"(?:×{{2}}|某某)({_INSTITUTION})", r"辖区\1", text)
+        return text
+
+    def clause_ok(self, clause: str, topic_check: bool) -> bool:
+        """Whether a clause (after placeholder replacement) says nothing of another place."""
+        if PLACEHOLDER.search(clause):
+            return False
+        for year in _YEAR.findall(clause):
+            if int(year) != self.profile.year:
+                return False
+        stripped = _NORM.sub("", clause)
+        for m in _COUNT.finditer(stripped):
+            number = re.match(r"\d+(?:\.\d+)?", m[0])[0]
+            per_unit = "每" in stripped[: m.start()]
+            if number not in self.allowed_numbers and not (per_unit and len(number) == 1):
+                return False
+        if not self._numbers_allowed(stripped):
+            return False
+        if topic_check and any(k in clause for k in self.other_keywords):
+            return False
+        return not self._names(clause)
+
+    def _numbers_allowed(self, stripped: str) -> bool:
+        rest = _COUNT.sub("", stripped).replace(f"{self.profile.year}年", "")
+        return all(n in self.allowed_numbers for n in re.findall(r"\d+(?:\.\d+)?", rest))
+
+    def _names(self, clause: str) -> list[str]:
+        """Place and person names jieba finds that the user did not give."""
+        plain = re.sub(r"[^\u4e00-\u9fff]", "，", clause)
+        return [
+            w
+            for w, tag in tagged(plain)
+            if is_proper_name(w, tag) and w not in self.allowed_names and w not in self.own_keywords
+        ]
+
+    def sentence(self, sentence: str, topic_check: bool = False) -> str | None:
+        """The sentence adapted, with unusable clauses removed; None when its subject goes."""
+        sentence = self.replace_placeholders(sentence.strip())
+        end = re.search(r"[。！？；：]+[”’」）]*$", sentence)
+        ending = end[0] if end else "。"
+        body = sentence[: end.start()] if end else sentence
+        parts = [(c, d) for c, d in _CLAUSE.findall(body) if c or d]
+        kept: list[tuple[str, str]] = []
+        for i, (clause, delim) in enumerate(parts):
+            if self.clause_ok(clause, topic_check):
+                kept.append((clause, delim))
+            elif i == 0 or delim == "：":
+                return None
+        if not kept:
+            return None
+        if len(kept) < len(parts) and re.search(
+            r"(同时|之际|时|后|期间|基础上|前提下|通过|围绕)$", kept[-1][0]
+        ):
+            return None
+        text = "".join(c + d for c, d in kept[:-1]) + kept[-1][0]
+        if text.count("“") != text.count("”") or text.count("《") != text.count("》"):
+            return None
+        if text.count("（") != text.count("）"):
+            return None
+        return text.rstrip("，、；：") + ending if len(text) >= 6 else None
+
+
+def is_proper_name(word: str, tag: str) -> bool:
+    """A place (…苑, …市, …河) or a person (surname + given name) as jieba tags them."""
+    if word in _NOT_NAMES or len(word) < 2:
+        return False
+    if tag == "ns":
+        return bool(_PLACE_END.search(word)) and word not in _GENERIC_PLACES
+    if tag in ("nr", "nrt") and 2 <= len(word) <= 3 and word[0] in _SURNAMES:
+        return word_frequency(word) < 100
+    return False

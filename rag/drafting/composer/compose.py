@@ -1,0 +1,396 @@
+"""The offline drafter: a section composed from retrieved sample passages by rules, no model.
+
+Passages are cut into units (a prose paragraph, or a numbered item with its sub-items), the
+units are adapted to the profile (rag.adapt), and a section takes units round-robin across
+its passages until it reaches its length, skipping items that repeat a chosen heading and
+sentences another section already says. Regenerating passes the units earlier versions used,
+so the next version takes the next-best ones, until no fresh material is left.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rag.drafting.common import key_dates_passage
+from rag.drafting.composer.adapt import Adapter
+from rag.drafting.writer import SectionJob
+from rag.errors import NoMoreVariants
+from rag.plan.draft import Passage, Version
+from rag.plan.outlines import CLOSING, KeyDate, Outline, load_outlines, schedule_entries
+from rag.plan.profile import Profile
+from rag.text.tokens import tokenize
+from rag.text.zh import cn_numeral, parse_heading, sentence_key, sentences
+
+MAX_SUBITEMS = 4
+
+
+def _exhausted(title: str) -> NoMoreVariants:
+    return NoMoreVariants(
+        f"“{title}”已没有新的范文组合可用：可以直接编辑本节，"
+        "或配置模型后重新生成，或在范文库中补充同类范文。"
+    )
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A prose paragraph, or a numbered item (heading, body sentences, sub-items)."""
+
+    id: str
+    passage: Passage
+    heading: str
+    body: tuple[str, ...]
+    subitems: tuple[str, ...] = ()
+    numbered: bool = False
+
+    @property
+    def is_item(self) -> bool:
+        return self.numbered or bool(self.heading) or bool(self.subitems)
+
+    def size(self) -> int:
+        return len(self.heading) + sum(map(len, self.body)) + sum(map(len, self.subitems))
+
+
+def strip_number(line: str) -> tuple[int, str]:
+    """(level, text without its numbering) of a line; level 0 when it is not numbered."""
+    heading = parse_heading(line)
+    if not heading or heading[0] == 0:
+        return 0, line
+    return heading[0], line[len(heading[1]) :].lstrip(" .．、")
+
+
+def passage_units(passage: Passage, adapter: Adapter, topic_check: bool) -> list[Unit]:
+    """The usable units of a passage, adapted; level-1 headings and 落款-like lines skipped."""
+    lines = [ln.strip() for ln in passage.text.split("\n") if ln.strip()]
+    numbered_lines = [(*strip_number(ln), ln) for ln in lines]  # (level, text, line)
+    first = next((i for i, (level, _, _) in enumerate(numbered_lines) if level == 1), 0)
+    numbered_lines = [  # the preamble before 一、 and the 一、 headings are not ours
+        (level, text)
+        for level, text, line in numbered_lines[first:]
+        if level != 1 and parse_heading(line) != (0, "", line)
+    ]
+    item_level = min((lv for lv, _ in numbered_lines if lv), default=0)
+    raw: list[tuple[str, list[str], list[str], bool]] = []  # (head line, body, subs, numbered)
+    for level, text in numbered_lines:
+        if level and level == item_level:
+            raw.append((text, [], [], True))
+        elif level and raw:
+            raw[-1][2].append(text)
+        elif raw and raw[-1][3]:
+            raw[-1][1].append(text)
+        else:
+            raw.append(("", [text], [], False))
+    units = []
+    for n, (head_line, body, subs, numbered) in enumerate(raw):
+        heading, first_body = _split_heading(head_line)
+        adapted_heading = adapter.sentence(heading, topic_check) if heading else ""
+        if heading and not adapted_heading:
+            continue
+        body_sents = [s for part in [first_body, *body] for s in sentences(part)]
+        kept = [a for s in body_sents if (a := adapter.sentence(s, topic_check))]
+        kept_subs = []
+        for sub in subs:
+            sub_head, sub_body = _split_heading(sub)
+            parts = [a for s in sentences(sub_body) if (a := adapter.sentence(s, topic_check))]
+            head = adapter.sentence(sub_head, topic_check) if sub_head else ""
+            if sub_head and not head:
+                continue
+            if parts or (head and not sub_body):
+                kept_subs.append((head.rstrip("。；") + "。" if head else "") + "".join(parts))
+        if heading and not kept and not kept_subs:
+            continue
+        if not heading and not kept:
+            continue
+        heading_text = adapted_heading.rstrip("。；：") if adapted_heading else ""
+        units.append(
+            Unit(
+                f"{passage.id}#{n}",
+                passage,
+                heading_text,
+                tuple(kept),
+                tuple(kept_subs),
+                numbered,
+            )
+        )
+    return units
+
+
+def _split_heading(line: str) -> tuple[str, str]:
+    """("加强组织领导", "rest") for "加强组织领导。rest"; ("", line) when there is no short head."""
+    head, sep, rest = line.partition("。")
+    if sep and len(head) <= 20 and not re.search(r"[，；：]", head):
+        return head + "。", rest
+    if not sep and len(line) <= 24 and not re.search(r"[，；：]", line):
+        return line, ""
+    return "", line
+
+
+def _bigrams(text: str) -> set[str]:
+    text = sentence_key(text)
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def _similar_heading(a: str, b: str) -> bool:
+    x, y = _bigrams(a), _bigrams(b)
+    return bool(x and y) and len(x & y) / len(x | y) >= 0.34
+
+
+class Composer:
+    """Writes sections from passages by rules; deterministic for a profile and corpus."""
+
+    name = "离线组合"
+    origin = "composer"
+    passages_per_section = 6
+    extra_per_version = 3  # regenerating looks further down the ranking each time
+    in_order = True  # later sections avoid what earlier ones said
+    concurrency = 1
+    unretrieved_roles = frozenset({"安排", "情况"})  # built from key dates and the profile
+
+    def __init__(self, outlines: dict[str, Outline] | None = None):
+        self.outlines = outlines
+
+    def adapter(self, profile: Profile, outline: Outline) -> Adapter:
+        outlines = self.outlines or load_outlines()
+        own = set(outline.keywords)
+        other = {k for o in outlines.values() if o.key != outline.key for k in o.keywords}
+        return Adapter(profile, outline, frozenset(other - own))
+
+    def write(self, job: SectionJob, on_text=None) -> Version:
+        """One section's text from the job's passages."""
+        section = job.outline.sections[job.index]
+        if section.role == "安排":
+            return self._schedule(job)
+        if section.role == "情况":
+            return self._situation(job)
+        adapter = self.adapter(job.profile, job.outline)
+        units = []
+        for p in job.passages:
+            units += passage_units(p, adapter, p.id in job.fallback_passages)
+        avoid = job.avoid_units
+        fresh = [u for u in units if u.id not in avoid]
+        if avoid and sum(u.size() for u in fresh) < 0.4 * section.length:
+            raise _exhausted(section.title)
+        if job.instruction:
+            fresh = _by_instruction(fresh, job.instruction)
+        ordered = (fresh if job.instruction else _round_robin(fresh)) + _round_robin(
+            [u for u in units if u.id in avoid]
+        )
+        lead: list[str] = []
+        items: list[tuple[str, list[str], list[str]]] = []
+        if section.role == "目标" and not _has_situation(job.outline):
+            lead = [s for s in [facts_sentence(job.profile)] if s]
+            if lead and ordered:
+                lead.append("全年力争实现以下目标：")
+        if section.role == "任务措施":
+            items += self._priority_items(job, units)
+        prose: list[str] = []
+        used: list[str] = []
+        seen = set(job.used_sentences)
+        size = sum(map(len, lead)) + sum(len(h) + sum(map(len, b)) for h, b, _ in items)
+        want_items = section.role != "指导思想"
+        only_preferred = any(u.is_item == want_items for u in ordered)
+        for _, body, _ in items:
+            seen.update(sentence_key(s) for s in body)
+        for unit in ordered:
+            if size >= 0.85 * section.length:
+                break
+            if (items or prose) and size + unit.size() > 1.5 * section.length:
+                continue
+            if only_preferred and unit.is_item != want_items:
+                continue
+            if unit.heading and any(_similar_heading(unit.heading, h) for h, _, _ in items):
+                continue
+            body = [s for s in unit.body if sentence_key(s) not in seen]
+            subs = [s for s in unit.subitems if sentence_key(s) not in seen][:MAX_SUBITEMS]
+            if not body and not subs:
+                continue
+            seen.update(sentence_key(s) for s in body + subs)
+            used.append(unit.id)
+            if unit.is_item:
+                items.append((unit.heading, body, subs))
+            else:
+                prose.append("".join(body))
+            size += unit.size()
+        if section.role == "目标" and size < 0.6 * section.length:
+            items += [
+                (p.strip("。"), ["年内取得实效，做到有计划、有台账、有成效。"], [])
+                for p in job.profile.priorities
+            ][: max(0, 5 - len(items))]
+        if not used and not items and not lead:
+            raise NoMoreVariants(
+                f"范文库中没有可用于“{section.title}”的片段：请在范文库中补充同类范文，或直接填写本节。"
+            )
+        if avoid and set(used) in job.earlier_unit_sets:
+            raise _exhausted(section.title)
+        text = layout(lead, prose, items)
+        passages = [p for p in job.passages if any(u.startswith(p.id + "#") for u in used)]
+        return Version(
+            text,
+            self.origin,
+            passages=passages,
+            model=self.name,
+            units=used,
+            instruction=job.instruction,
+        )
+
+    def _priority_items(
+        self, job: SectionJob, units: list[Unit]
+    ) -> list[tuple[str, list[str], list[str]]]:
+        """The user's priorities as the first items, each with the closest sample sentences."""
+        items = []
+        pool = [(s, set(tokenize(s))) for u in units for s in (*u.body, *u.subitems)]
+        taken: set[str] = set()
+        for priority in job.profile.priorities:
+            head = re.split(r"[，。；]", priority.strip("。 "))[0]
+            want = set(tokenize(priority))
+            scored = sorted(
+                ((len(want & toks), s) for s, toks in pool if s not in taken),
+                key=lambda x: -x[0],
+            )
+            body = [s for score, s in scored[:2] if score >= 2]
+            taken.update(body)
+            rest = priority[len(head) :].strip("，。； ")
+            lead = [rest + "。"] if rest else []
+            if not body:
+                body = [
+                    "围绕这一重点明确责任人和完成时限，纳入社区年度重点工作台账，按月跟踪推进。"
+                ]
+            items.append((head, lead + body, []))
+        return items
+
+    def _situation(self, job: SectionJob) -> Version:
+        """基本情况: only what the profile says (a sample's situation is another community's)."""
+        parts = [s for s in [facts_sentence(job.profile), job.profile.notes] if s]
+        if job.profile.priorities:
+            parts.append(
+                f"本年度{job.outline.work_name}的重点是：{'；'.join(p.strip('。；') for p in job.profile.priorities)}"
+            )
+        if not parts:
+            parts = ["【待补充：社区基本情况，如住户和人口数、本项工作对象的底数和特点】"]
+        text = "".join(p if p.endswith("。") else p + "。" for p in parts)
+        if job.avoid_units:
+            raise NoMoreVariants("“基本情况”只依据填写的社区信息，请修改社区信息或直接编辑本节。")
+        return Version(text, self.origin, passages=[], model=self.name, units=["profile"])
+
+    def _schedule(self, job: SectionJob) -> Version:
+        """时间安排 from the plan type's key dates in the profile's year."""
+        outline, year = job.outline, job.profile.year
+        layouts = ("month", "quarter")
+        variant = len([u for u in job.avoid_units if u.startswith("schedule:")])
+        if variant >= len(layouts):
+            raise NoMoreVariants(
+                "“时间安排”的两种排法（按月份、按季度）都已用过：可以直接编辑本节。"
+            )
+        entries, closing = schedule_entries(outline, year)
+        if layouts[variant] == "month":
+            lines = [
+                f"（{cn_numeral(i + 1)}）{when}：{_named(kd)}{kd.activity}"
+                for i, (when, kd) in enumerate(entries)
+            ]
+            if closing:
+                lines.append(f"（{cn_numeral(len(lines) + 1)}）12月：{CLOSING}")
+        else:
+            quarters: dict[int, list[str]] = {}
+            for when, kd in entries:
+                quarters.setdefault((kd.month - 1) // 3, []).append(
+                    f"{when}，{_named(kd)}{kd.activity}"
+                )
+            if closing:
+                quarters.setdefault(3, []).append(f"12月，{CLOSING}")
+            lines = [
+                f"（{cn_numeral(n + 1)}）第{cn_numeral(q + 1)}季度。" + "".join(quarters[q])
+                for n, q in enumerate(sorted(quarters))
+            ]
+        source = key_dates_passage(outline, year)
+        return Version(
+            "\n".join(lines),
+            self.origin,
+            passages=[source],
+            model=self.name,
+            units=[f"schedule:{layouts[variant]}"],
+        )
+
+
+def _named(kd: KeyDate) -> str:
+    return f"{kd.name}。" if kd.name else ""
+
+
+def _has_situation(outline: Outline) -> bool:
+    return any(s.role == "情况" for s in outline.sections)
+
+
+def _by_instruction(units: list[Unit], instruction: str) -> list[Unit]:
+    """Units that share words with the user's instruction first (stable otherwise)."""
+    want = set(tokenize(instruction))
+    overlap = {
+        u.id: len(want & set(tokenize(u.heading + "".join(u.body + u.subitems)))) for u in units
+    }
+    return sorted(units, key=lambda u: -overlap[u.id])
+
+
+def _round_robin(units: list[Unit]) -> list[Unit]:
+    """Units interleaved across passages, keeping each passage's own order."""
+    by_passage: dict[str, list[Unit]] = {}
+    for u in units:
+        by_passage.setdefault(u.passage.id, []).append(u)
+    queues = list(by_passage.values())
+    out = []
+    while any(queues):
+        for q in queues:
+            if q:
+                out.append(q.pop(0))
+    return out
+
+
+def layout(lead: list[str], prose: list[str], items: list[tuple[str, list[str], list[str]]]) -> str:
+    """Paragraphs and renumbered items: （一）heading。body, then 1.sub-item lines."""
+    lines = []
+    if lead:
+        lines.append("".join(lead))
+    lines += prose
+    for n, (head, body, subs) in enumerate(items, 1):
+        head_text = f"{head}。" if head else ""
+        lines.append(f"（{cn_numeral(n)}）{head_text}{''.join(body)}")
+        lines += [f"{m}.{s}" for m, s in enumerate(subs, 1)]
+    return "\n".join(re.sub(r"[；，、]$", "。", line) for line in lines)
+
+
+_PERSON = re.compile(
+    r"(人|员|军人|属|老人|儿童|青少年|党员|志愿者|对象|青年|学生|居民|家长|残疾人|妇女|群众|职工|者|士|生)$"
+)
+_PLACE = re.compile(r"(站|点|室|所|中心|场所|小区|院落|网格|单位|企业|商户|门店|楼|学校)$")
+
+
+def fact_phrase(key: str, value: str) -> str:
+    """ "退役军人126名" from ("退役军人", "126"); values with their own words stay as given."""
+    if not re.fullmatch(r"\d+(?:\.\d+)?", value):
+        return f"{key}{value}"
+    if re.search(r"(户|家庭)$", key):
+        unit = "户"
+    elif re.search(r"(率|比例|占比)$", key):
+        unit = "%"
+    elif re.search(r"(队|队伍)$", key):
+        unit = "支"
+    elif _PLACE.search(key):
+        unit = "个"
+    elif _PERSON.search(key):
+        unit = "名"
+    else:
+        unit = "个"
+    return f"{key}{value}{unit}"
+
+
+def facts_sentence(profile: Profile) -> str:
+    """本社区共有住户…户、常住人口…人，其中…: the profile's counts in one sentence."""
+    base = []
+    if profile.households:
+        base.append(f"住户{profile.households}户")
+    if profile.population:
+        base.append(f"常住人口{profile.population}人")
+    facts = [fact_phrase(k, v) for k, v in profile.facts.items()]
+    if not base and not facts:
+        return ""
+    text = f"{profile.community}共有{'、'.join(base)}" if base else ""
+    if facts:
+        text += ("，辖区有" if text else f"{profile.community}辖区有") + "、".join(facts)
+    return text + "。"

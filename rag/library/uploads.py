@@ -1,0 +1,96 @@
+"""The user's own samples: check an upload, clean and label it for review, write it as a corpus
+file under the data folder; list them. Indexing an upload is rag.index.ingest's."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from rag.errors import InputFileError
+from rag.library.classify import classify_kind, classify_topic
+from rag.library.corpus import KINDS, CorpusDoc, parse_corpus_text, title_for
+from rag.library.loaders import read_bytes
+from rag.plan.outlines import load_outlines
+from rag.text.clean import clean_text
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MIN_CHARS = 80
+UPLOAD_PREFIX = "upload_"
+_UPLOAD_ID = re.compile(rf"{UPLOAD_PREFIX}[0-9a-f]{{12}}")
+
+
+@dataclass
+class UploadPreview:
+    """A cleaned upload with suggested labels, shown to the user before saving."""
+
+    filename: str
+    text: str
+    title: str
+    kind: str
+    topic: str
+
+
+def upload_dir(settings) -> Path:
+    return Path(settings.data_dir) / "uploads"
+
+
+def preview_upload(data: bytes, filename: str) -> UploadPreview:
+    """Server-side checks (extension, size, content), then cleaning and suggested labels."""
+    if not data:
+        raise InputFileError(f"“{filename}”是空文件。")
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise InputFileError(
+            f"“{filename}”太大（{len(data) / 1024 / 1024:.1f} MB），范文上传不超过 "
+            f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB。"
+        )
+    text = clean_text(read_bytes(data, filename))
+    if len(text) < MIN_CHARS:
+        raise InputFileError(f"“{filename}”清洗后只剩 {len(text)} 个字，不足以作为范文。")
+    outlines = load_outlines()
+    kind = classify_kind(text)
+    topic = classify_topic(text, outlines)
+    name = outlines[topic].name if topic in outlines else "社区工作"
+    return UploadPreview(filename, text, title_for(text, name, kind), kind, topic)
+
+
+def upload_document(preview: UploadPreview) -> CorpusDoc:
+    """The reviewed upload as a corpus document, its id derived from its text."""
+    if preview.kind not in KINDS:
+        raise InputFileError(f"文种应为：{'、'.join(KINDS)}。")
+    if preview.topic not in load_outlines():
+        raise InputFileError("请选择计划类型。")
+    title = preview.title.strip() or "上传范文"
+    body = clean_text(preview.text)
+    if len(body) < MIN_CHARS:
+        raise InputFileError(f"正文只有 {len(body)} 个字，不足以作为范文。")
+    digest = hashlib.sha1(body.encode("utf-8")).hexdigest()[:12]
+    doc_id = f"{UPLOAD_PREFIX}{digest}"
+    return CorpusDoc(
+        doc_id, title[:60], preview.kind, preview.topic, f"上传：{preview.filename}", body
+    )
+
+
+def write_upload(doc: CorpusDoc, settings) -> Path:
+    """Write an upload's document as a corpus file; returns its path."""
+    path = upload_path(doc.doc_id, settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(doc.render(), encoding="utf-8")
+    return path
+
+
+def list_uploads(settings) -> list[CorpusDoc]:
+    """The saved uploads, newest first."""
+    folder = upload_dir(settings)
+    if not folder.exists():
+        return []
+    paths = sorted(folder.glob(f"{UPLOAD_PREFIX}*.md"), key=lambda p: -p.stat().st_mtime)
+    return [parse_corpus_text(p.read_text(encoding="utf-8"), p.stem) for p in paths]
+
+
+def upload_path(doc_id: str, settings) -> Path:
+    """The file of an upload; anything but an upload's own id is refused (no path tricks)."""
+    if not _UPLOAD_ID.fullmatch(doc_id):
+        raise InputFileError("只能删除上传的范文。")
+    return upload_dir(settings) / f"{doc_id}.md"

@@ -1,0 +1,198 @@
+"""The community profile a plan is drafted for: validated, with field errors in Chinese."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from rag.errors import ProfileError
+from rag.plan.outlines import resolve_topic
+
+FIELD_LABELS = {
+    "community": "社区名称",
+    "parent": "上级单位",
+    "year": "年度",
+    "topic": "计划类型",
+    "households": "户数",
+    "population": "人口数",
+    "facts": "关键数据",
+    "priorities": "工作重点",
+    "notes": "补充说明",
+    "author": "落款单位",
+    "date": "落款日期",
+}
+MAX_TEXT = 2000
+MAX_ITEMS = 30
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _clean(value: str) -> str:
+    return re.sub(r"\s+", " ", _CONTROL.sub("", value)).strip()
+
+
+class Profile(BaseModel):
+    """What the user tells us about the community; the only source of names and numbers."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    community: str = Field(min_length=2, max_length=40)
+    parent: str = Field(default="", max_length=60)
+    year: int = Field(ge=2000, le=2100)
+    topic: str = Field(min_length=1, max_length=40)
+    households: int | None = Field(default=None, ge=1, le=1_000_000)
+    population: int | None = Field(default=None, ge=1, le=5_000_000)
+    facts: dict[str, str] = Field(default_factory=dict)
+    priorities: list[str] = Field(default_factory=list, max_length=MAX_ITEMS)
+    notes: str = Field(default="", max_length=MAX_TEXT)
+    author: str = Field(default="", max_length=60)
+    date: str = Field(default="", max_length=30)
+
+    @field_validator("community", "parent", "author", "notes", "date", mode="before")
+    @classmethod
+    def _text(cls, value: Any) -> Any:
+        return _clean(value) if isinstance(value, str) else value
+
+    @field_validator("community")
+    @classmethod
+    def _community(cls, value: str) -> str:
+        if not re.search(r"[\u4e00-\u9fff]", value):
+            raise ValueError("请填写中文社区名称，例如“阳光社区”")
+        if re.search(r"[×xX]{2}|某某", value):
+            raise ValueError("请填写真实的社区名称，不要使用“××”占位")
+        return value
+
+    @field_validator("topic")
+    @classmethod
+    def _topic(cls, value: str) -> str:
+        key = resolve_topic(value)
+        if key is None:
+            raise ValueError(f"未知的计划类型“{value}”（可用 python -m rag topics 查看）")
+        return key
+
+    @field_validator("facts", mode="before")
+    @classmethod
+    def _facts(cls, value: Any) -> Any:
+        if value is None:
+            return {}
+        if isinstance(value, list):  # [{"name": …, "value": …}] as a table widget returns it
+            value = {row.get("name", ""): row.get("value", "") for row in value}
+        if not isinstance(value, dict):
+            raise ValueError("应为“名称: 数值”的对应表")
+        facts = {}
+        for key, val in value.items():
+            key = _clean(str(key or ""))
+            val = "" if val is None else _clean(str(val))
+            if not key and not val:
+                continue
+            if not key or not val:
+                raise ValueError(f"“{key or val}”缺少{'名称' if not key else '数值'}")
+            if len(key) > 30 or len(val) > 60:
+                raise ValueError(f"“{key[:30]}”过长（名称不超过30字，数值不超过60字）")
+            facts[key] = val
+        if len(facts) > MAX_ITEMS:
+            raise ValueError(f"最多填写{MAX_ITEMS}项")
+        return facts
+
+    @field_validator("priorities", mode="before")
+    @classmethod
+    def _priorities(cls, value: Any) -> Any:
+        if value is None:
+            return []
+        if isinstance(value, str):
+            value = re.split(r"[\n；;]+", value)
+        if not isinstance(value, list):
+            raise ValueError("应为一组文字（每行一项）")
+        items = [_clean(str(v)) for v in value if str(v or "").strip()]
+        for item in items:
+            if len(item) > 120:
+                raise ValueError(f"“{item[:20]}…”过长，每项不超过120字")
+        return items
+
+    @model_validator(mode="after")
+    def _defaults(self) -> Profile:
+        if not self.author:
+            self.author = f"{self.community}居民委员会"
+        return self
+
+    def facts_text(self) -> str:
+        """Every value the user gave, as one text (for grounding checks and prompts)."""
+        parts = [self.community, self.parent, str(self.year), self.author, self.date, self.notes]
+        if self.households:
+            parts.append(f"{self.households}户")
+        if self.population:
+            parts.append(f"{self.population}人")
+        parts += [f"{k}{v}" for k, v in self.facts.items()]
+        parts += self.priorities
+        return "\n".join(p for p in parts if p)
+
+
+def _message(error: ValidationError, first: dict | None = None) -> tuple[str, str | None]:
+    first = first or error.errors()[0]
+    field = str(first["loc"][0]) if first["loc"] else None
+    label = FIELD_LABELS.get(field or "", field or "")
+    kind, ctx = first["type"], first.get("ctx", {})
+    if kind == "missing":
+        text = "必须填写"
+    elif kind == "extra_forbidden":
+        text = f"不是可识别的字段（可用字段：{'、'.join(FIELD_LABELS)}）"
+        label = field or ""
+    elif kind in ("int_parsing", "int_type", "int_from_float"):
+        text = "应为整数"
+    elif kind == "greater_than_equal":
+        text = f"不能小于 {ctx.get('ge')}"
+    elif kind == "less_than_equal":
+        text = f"不能大于 {ctx.get('le')}"
+    elif kind == "string_too_short":
+        text = f"至少 {ctx.get('min_length')} 个字"
+    elif kind == "string_too_long":
+        text = f"不能超过 {ctx.get('max_length')} 个字"
+    elif kind == "too_long":
+        text = f"最多 {ctx.get('max_length')} 项"
+    elif kind == "string_type":
+        text = "应为文字"
+    elif kind == "value_error":
+        text = str(ctx.get("error", first["msg"]))
+    else:
+        text = "取值无效"
+    return f"{label}：{text}", field
+
+
+def make_profile(data: dict) -> Profile:
+    """A validated profile from a mapping; raises ProfileError naming the first bad field."""
+    if not isinstance(data, dict):
+        raise ProfileError("社区信息应为 JSON 对象（{…}）。")
+    try:
+        return Profile.model_validate(data)
+    except ValidationError as e:
+        message, field = _message(e)
+        raise ProfileError(message, field) from e
+
+
+def profile_errors(data: dict) -> dict[str, str]:
+    """Every bad field of a profile mapping, field → message (empty when it is valid)."""
+    try:
+        Profile.model_validate(data)
+    except ValidationError as e:
+        errors: dict[str, str] = {}
+        for item in e.errors():
+            message, field = _message(e, item)
+            errors.setdefault(field or "", message)
+        return errors
+    return {}
+
+
+def load_profile(path: Path) -> Profile:
+    """A profile from a UTF-8 JSON file."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+    except FileNotFoundError as e:
+        raise ProfileError(f"找不到社区信息文件：{path}") from e
+    except UnicodeDecodeError as e:
+        raise ProfileError(f"社区信息文件不是 UTF-8 编码：{path}") from e
+    except json.JSONDecodeError as e:
+        raise ProfileError(f"社区信息文件不是有效的 JSON（第 {e.lineno} 行）：{path}") from e
+    return make_profile(data)

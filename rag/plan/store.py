@@ -1,0 +1,107 @@
+"""Persistence of drafts (with every section version) behind one small interface.
+
+SQLite in WAL mode under the data folder by default; a PostgreSQL store only has to implement
+DraftStore. A draft is stored whole as JSON: it is small (tens of kB with all its versions) and
+always read and written whole.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from rag.errors import DraftNotFound, PlanError
+from rag.plan.draft import Draft
+
+
+@dataclass(frozen=True)
+class DraftInfo:
+    id: str
+    title: str
+    updated: float
+
+
+class DraftStore(Protocol):
+    """Where drafts live; every method commits before it returns."""
+
+    def save(self, draft: Draft) -> str:
+        """Insert or replace the draft (giving it an id if it has none); returns the id."""
+
+    def load(self, draft_id: str) -> Draft:
+        """The draft, or DraftNotFound."""
+
+    def list(self) -> list[DraftInfo]:
+        """Every draft, most recently changed first."""
+
+    def delete(self, draft_id: str) -> None:
+        """Remove a draft (no error if it is already gone)."""
+
+
+class SQLiteDraftStore:
+    """Drafts in one SQLite file; a connection per call, so any thread may use it."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        with self._connect() as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS drafts ("
+                " id TEXT PRIMARY KEY, title TEXT NOT NULL, body TEXT NOT NULL,"
+                " created REAL NOT NULL, updated REAL NOT NULL)"
+            )
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            db = sqlite3.connect(self.path, timeout=10)
+        except sqlite3.Error as e:
+            raise PlanError(f"无法打开草稿库 {self.path}：{e}") from e
+        db.execute("PRAGMA busy_timeout=10000")
+        return db
+
+    def save(self, draft: Draft) -> str:
+        if not draft.id:
+            draft.id = uuid.uuid4().hex[:12]
+        body = json.dumps(draft.to_dict(), ensure_ascii=False)
+        now = time.time()
+        try:
+            with self._lock, self._connect() as db:
+                db.execute(
+                    "INSERT INTO drafts (id, title, body, created, updated) VALUES (?, ?, ?, ?, ?)"
+                    " ON CONFLICT(id) DO UPDATE SET title=excluded.title, body=excluded.body,"
+                    " updated=excluded.updated",
+                    (draft.id, draft.title, body, draft.created, now),
+                )
+        except sqlite3.Error as e:
+            raise PlanError(f"草稿保存失败：{e}。请检查数据目录的磁盘空间和写入权限。") from e
+        return draft.id
+
+    def load(self, draft_id: str) -> Draft:
+        with self._connect() as db:
+            row = db.execute("SELECT body FROM drafts WHERE id = ?", (draft_id,)).fetchone()
+        if row is None:
+            raise DraftNotFound(f"找不到草稿 {draft_id}：它可能已被删除。")
+        return Draft.from_dict(json.loads(row[0]))
+
+    def list(self) -> list[DraftInfo]:
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT id, title, updated FROM drafts ORDER BY updated DESC"
+            ).fetchall()
+        return [DraftInfo(*row) for row in rows]
+
+    def delete(self, draft_id: str) -> None:
+        with self._lock, self._connect() as db:
+            db.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))
+
+
+def open_draft_store(settings) -> DraftStore:
+    """The configured draft store (SQLite under the data folder)."""
+    return SQLiteDraftStore(Path(settings.data_dir) / "drafts.sqlite3")

@@ -1,0 +1,1 @@
+"""Checks on a draft: what a reviewing secretary would mark."""
