@@ -110,8 +110,15 @@ def fill_profile(page, community: str = "阳光社区") -> None:
     page.get_by_label("户数（不填为 0）").fill("2860")
     page.get_by_label("工作重点（每行一项）").fill("退役军人服务站规范化建设")
     page.get_by_label("落款日期").fill("2027年1月8日")
-    page.locator('[data-testid="stSelectbox"]').filter(has_text="计划类型").click()
-    page.get_by_role("option", name="双拥工作").click()
+    choose(page, "计划类型", "双拥工作")
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick an option of a select box by typing it (long lists only render what is in view)."""
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).locator("input")
+    box.click()
+    box.fill(option)
+    page.get_by_role("option", name=option).click()
 
 
 def use_model(page, base_url: str, model: str = "fake-model") -> None:

@@ -12,6 +12,7 @@ PROFILE = {
     "community": "阳光社区",
     "year": 2027,
     "topic": "xiaofang",
+    "community_type": "新建商品房小区",
     "facts": {"微型消防站": 2},
     "date": "2027年1月8日",
 }
@@ -99,3 +100,19 @@ def test_an_incomplete_model_section_and_bad_numbering_are_reported():
 def test_numbers_ignores_list_numbering():
     assert numbers("1.每月开展1次\n（2）覆盖率95%\n3、共有126名") == ["1", "95", "126"]
     assert numbers("11月9日前后，3月至4月") == ["11月9日", "3月", "4月"]
+
+
+def test_a_missing_community_type_is_a_finding_with_a_guess_from_the_notes():
+    profile = make_profile({**PROFILE, "community_type": None, "notes": "辖区有3个安置小区"})
+    draft = new_draft(profile, Composer())
+    finding = next(f for f in check_draft(draft, outline_of(profile)) if f.kind == "社区类型")
+    assert finding.section == "全文"
+    assert "未选择社区类型" in finding.message and "可能是“村改居”" in finding.message
+    assert finding.items == ["村改居"]
+
+
+def test_a_missing_community_type_without_hints_in_the_notes_guesses_nothing():
+    profile = make_profile({**PROFILE, "community_type": "", "notes": "居民热心公益"})
+    draft = new_draft(profile, Composer())
+    finding = next(f for f in check_draft(draft, outline_of(profile)) if f.kind == "社区类型")
+    assert "可能是" not in finding.message and finding.items == []

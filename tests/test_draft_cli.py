@@ -13,6 +13,7 @@ PROFILE = {
     "parent": "杭州市西湖区北山街道",
     "year": 2027,
     "topic": "双拥",
+    "community_type": "老城区",
     "households": 2860,
     "facts": {"退役军人": 126},
     "priorities": ["退役军人服务站规范化建设"],
@@ -58,6 +59,7 @@ def test_offline_draft_as_json(library, tmp_path):
             assert all(p["doc_id"].startswith("shuangyong_") for p in current["passages"])
             assert all(p["title"] for p in current["passages"])
     assert data["findings"] == []
+    assert data["profile"]["community_type"] == "老城区"
     assert data["author"] == "阳光社区居民委员会" and data["date"] == "2027年1月8日"
 
 

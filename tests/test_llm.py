@@ -320,3 +320,17 @@ def test_think_blocks_are_removed_even_across_chunks():
 def test_tidy_removes_markdown_and_a_repeated_heading():
     raw = "## 三、主要任务\n\n**（一）加强 组织领导**\n- 成立工作专班,每月召开1次例会\n```"
     assert tidy(raw, "主要任务") == "（一）加强组织领导\n成立工作专班，每月召开1次例会"
+
+
+def test_the_prompt_names_the_kind_of_community():
+    from rag.drafting.model.writer import profile_block
+
+    profile = make_profile(
+        {"community": "阳光社区", "year": 2027, "topic": "双拥", "community_type": "村改居"}
+    )
+    block = profile_block(profile, "双拥工作")
+    assert "社区类型：村改居（由村转为社区，有安置小区、股份经济合作社，居民多为原村民）" in block
+    untyped = profile_block(
+        make_profile({**profile.model_dump(), "community_type": None}), "双拥工作"
+    )
+    assert "社区类型" not in untyped

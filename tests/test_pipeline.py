@@ -19,9 +19,11 @@ from rag.drafting.writer import DraftCallbacks, SectionJob
 from rag.errors import PlanError
 from rag.index.ingest import ingest
 from rag.index.retrieve import Retriever
+from rag.library.corpus import parse_corpus_text
 from rag.plan.draft import Version
+from rag.plan.outlines import load_outlines
 from rag.plan.profile import make_profile
-from tests.conftest import small_corpus
+from tests.conftest import CORPUS, small_corpus
 
 
 def profile(topic: str):
@@ -323,3 +325,35 @@ def test_an_unknown_retrieval_mode_is_a_plan_error(store):
 def test_known_retrieval_modes_search(mode, army_and_fire):
     hits = army_and_fire.search("拥军优属 走访慰问 退役军人", k=3, mode=mode, topic="shuangyong")
     assert hits and all(h.topic == "shuangyong" for h in hits)
+
+
+def _declared_types() -> dict[str, str | None]:
+    return {
+        p.stem: parse_corpus_text(p.read_text(encoding="utf-8"), p.stem).community_type
+        for p in CORPUS.glob("*.md")
+    }
+
+
+@pytest.mark.parametrize("kind", ["村改居", "老城区", "单位型社区"])
+def test_samples_of_the_profiles_kind_of_community_come_first(hash_index, kind):
+    _, _, retriever = hash_index
+    types = _declared_types()
+    outline = load_outlines()["shuangyong"]
+    index = [s.role for s in outline.sections].index("任务措施")
+    base = {"community": "阳光社区", "year": 2027, "topic": "双拥"}
+    typed, _ = retrieve_passages(
+        retriever,
+        outline,
+        index,
+        make_profile({**base, "community_type": kind}),
+        k=6,
+        exclude=set(),
+    )
+    same = [types[p.doc_id] == kind for p in typed]
+    assert same[0], [types[p.doc_id] for p in typed]
+    assert same == sorted(same, reverse=True)  # every sample of that kind before any other
+    assert len(typed) == 6
+    untyped, _ = retrieve_passages(
+        retriever, outline, index, make_profile(base), k=6, exclude=set()
+    )
+    assert [p.id for p in untyped] != [p.id for p in typed]

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from rag.errors import ProfileError
+from rag.plan.community import suggest_community_type
 from rag.plan.outlines import load_outlines
 from rag.plan.profile import load_profile, make_profile
 
@@ -101,3 +102,45 @@ def test_plan_title_does_not_double_gongzuo():
     assert (
         outlines["zongzhi"].plan_title("阳光社区", 2027) == "阳光社区2027年社会治安综合治理工作计划"
     )
+
+
+@pytest.mark.parametrize(
+    "name", ["老城区", "新建商品房小区", "村改居", "单位型社区", "城乡结合部", "混合型"]
+)
+def test_community_type_takes_the_libraries_kinds(name):
+    profile = make_profile(
+        {"community": "阳光社区", "year": 2027, "topic": "双拥", "community_type": f" {name} "}
+    )
+    assert profile.community_type == name
+
+
+@pytest.mark.parametrize("empty", [None, "", "  "])
+def test_community_type_may_be_left_out(empty):
+    profile = make_profile(
+        {"community": "阳光社区", "year": 2027, "topic": "双拥", "community_type": empty}
+    )
+    assert profile.community_type is None
+
+
+def test_an_unknown_community_type_names_the_choices():
+    with pytest.raises(ProfileError) as e:
+        make_profile(
+            {"community": "阳光社区", "year": 2027, "topic": "双拥", "community_type": "别墅区"}
+        )
+    assert e.value.field == "community_type"
+    assert str(e.value).startswith("社区类型：应为以下之一：老城区、新建商品房小区、村改居")
+
+
+@pytest.mark.parametrize(
+    ("notes", "guess"),
+    [
+        ("辖区以老旧院落为主，老年人多", "老城区"),
+        ("三个商品房小区，业委会运转正常", "新建商品房小区"),
+        ("居民多为失地农民，住在安置小区", "村改居"),
+        ("原机械厂家属区，退休职工占一半", "单位型社区"),
+        ("出租屋多，流动人口约4000人", "城乡结合部"),
+        ("居民热心公益", None),
+    ],
+)
+def test_community_type_is_suggested_from_the_notes(notes, guess):
+    assert suggest_community_type(notes) == guess

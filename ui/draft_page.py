@@ -17,6 +17,7 @@ from rag.drafting.pipeline import (
 )
 from rag.errors import DraftNotFound, NoMoreVariants, PlanError
 from rag.export.files import render, safe_filename
+from rag.plan.community import COMMUNITY_TYPES
 from rag.plan.draft import Draft
 from rag.plan.profile import make_profile, profile_errors
 from rag.review.checks import check_draft
@@ -55,6 +56,7 @@ def _form_defaults(draft: Draft | None) -> None:
         p.year if p else today.year + (1 if today.month >= 10 else 0)
     )
     st.session_state[state.form_key("topic")] = p.topic if p else next(iter(names))
+    st.session_state[state.form_key("community_type")] = (p.community_type or "") if p else ""
     st.session_state[state.form_key("households")] = p.households or 0 if p else 0
     st.session_state[state.form_key("population")] = p.population or 0 if p else 0
     st.session_state[state.form_key("facts")] = [
@@ -73,6 +75,7 @@ def _profile_data() -> dict:
         "parent": s[state.form_key("parent")],
         "year": s[state.form_key("year")],
         "topic": s[state.form_key("topic")],
+        "community_type": s[state.form_key("community_type")] or None,
         "households": s[state.form_key("households")] or None,
         "population": s[state.form_key("population")] or None,
         "facts": [
@@ -83,6 +86,10 @@ def _profile_data() -> dict:
         "author": s[state.form_key("author")],
         "date": s[state.form_key("date")],
     }
+
+
+def _community_type_label(name: str) -> str:
+    return f"{name}：{COMMUNITY_TYPES[name].hint}" if name else "未选择"
 
 
 def profile_form(draft: Draft | None) -> dict | None:
@@ -123,6 +130,16 @@ def profile_form(draft: Draft | None) -> dict | None:
             for column, field in zip(st.columns(2), row, strict=True):
                 with column:
                     _field(*field)
+        _field(
+            st.selectbox,
+            "community_type",
+            "社区类型",
+            {
+                "options": ["", *COMMUNITY_TYPES],
+                "format_func": _community_type_label,
+                "help": "起草时优先引用同类社区的范文；不选时会根据补充说明提示可能的类型。",
+            },
+        )
         st.caption("关键数据：计划里会原样使用这些数字，例如 退役军人 126、军烈属 14。")
         st.data_editor(
             pd.DataFrame(

@@ -101,14 +101,25 @@ def retrieve_passages(
     exclude: set[str],
     instruction: str = "",
 ) -> tuple[list[Passage], set[str]]:
-    """The section's passages (same plan type and role first) and which came from other types."""
+    """The section's passages and which came from other plan types.
+
+    Samples of the same plan type and role come first, those of the profile's kind of
+    community before the others; other plan types only fill in when the type has
+    fewer than two passages for the role.
+    """
     section = outline.sections[index]
     if retriever is None:
         return [], set()
     query = section_query(outline, index, profile, instruction)
-    hits = retriever.search(
-        query, k=k, topic=outline.key, kind=PLAN_KINDS, role=section.role, exclude_ids=exclude
-    )
+    same_type = {"topic": outline.key, "kind": PLAN_KINDS, "role": section.role}
+    hits = []
+    if profile.community_type:
+        hits = retriever.search(
+            query, k=k, community_type=profile.community_type, exclude_ids=exclude, **same_type
+        )
+    if len(hits) < k:
+        seen = exclude | {h.id for h in hits}
+        hits += retriever.search(query, k=k - len(hits), exclude_ids=seen, **same_type)
     fallback: set[str] = set()
     if len(hits) < 2:
         seen = exclude | {h.id for h in hits}

@@ -15,7 +15,8 @@ from rag.library.loaders import SUPPORTED_SUFFIXES
 from rag.library.uploads import UploadPreview, upload_document, upload_path, write_upload
 from rag.text.tokens import TOKENIZER_VERSION, tokenize
 
-INDEX_LAYOUT = "chunks+piece-vectors-1"
+# Bumped when what is stored per chunk changes: every source is then written again.
+INDEX_LAYOUT = "chunks+piece-vectors+community-type-2"
 
 
 @dataclass
@@ -98,6 +99,7 @@ def chunk_metadata(chunk: Chunk, source: Source, digest: str) -> dict:
         "source_id": source.source_id,
         "section": chunk.section,
         "role": chunk.role,
+        "community_type": chunk.community_type,
         "position": chunk.position,
         "path": source.path,
         "digest": digest,

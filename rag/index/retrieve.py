@@ -17,6 +17,8 @@ RRF_K = 60
 DENSE_WEIGHT = 1.0
 PIECE_CHARS = 250  # characters per embedded piece (e5 cost grows with length)
 MODES = ("hybrid", "dense", "bm25")
+# Chunk metadata a search can be restricted by (values: one or a list of allowed ones).
+FILTER_FIELDS = ("topic", "kind", "role", "community_type")
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class Hit:
     role: str
     position: int
     source_id: str
+    community_type: str = ""  # of the sample's community ("" when it declares none)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -43,13 +46,14 @@ def _as_list(value: str | list[str] | tuple[str, ...] | None) -> list[str] | Non
     return [value] if isinstance(value, str) else list(value)
 
 
-def chroma_where(topic=None, kind=None, role=None) -> dict | None:
-    """A Chroma `where` filter for the given topic/kind/role values."""
-    clauses = []
-    for field, value in (("topic", topic), ("kind", kind), ("role", role)):
-        values = _as_list(value)
-        if values:
-            clauses.append({field: {"$in": values}})
+def _filters(filters: dict) -> list[tuple[str, list[str]]]:
+    """(field, allowed values) for each metadata field a search is filtered by."""
+    return [(f, values) for f in FILTER_FIELDS if (values := _as_list(filters.get(f)))]
+
+
+def chroma_where(**filters) -> dict | None:
+    """A Chroma `where` filter for topic/kind/role/community_type values."""
+    clauses = [{field: {"$in": values}} for field, values in _filters(filters)]
     if not clauses:
         return None
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
@@ -93,10 +97,9 @@ class _Bm25:
         top = np.argsort(-scores, kind="stable")[:n]
         return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
 
-    def mask(self, topic=None, kind=None, role=None) -> np.ndarray | None:
+    def mask(self, **filters) -> np.ndarray | None:
         """Which chunks pass the filters (None: all); cached, as the index is immutable."""
-        filters = [(f, _as_list(v)) for f, v in (("topic", topic), ("kind", kind), ("role", role))]
-        key = tuple((f, frozenset(v)) for f, v in filters if v)
+        key = tuple((f, frozenset(v)) for f, v in _filters(filters))
         if not key:
             return None
         if key not in self._masks:
@@ -156,24 +159,34 @@ class Retriever:
         topic=None,
         kind=None,
         role=None,
+        community_type=None,
         mode: str = "hybrid",
         mmr: float | None = None,
         exclude_ids: set[str] | frozenset[str] = frozenset(),
     ) -> list[Hit]:
-        """The k best chunks for a query; mode is hybrid, dense or bm25; mmr is λ in (0, 1]."""
+        """The k best chunks for a query; mode is hybrid, dense or bm25; mmr is λ in (0, 1].
+
+        topic, kind, role and community_type restrict the search to chunks whose metadata
+        has that value (or one of a list of values)."""
         if mode not in MODES:
             raise PlanError(f"未知的检索方式“{mode}”，可选：{'、'.join(MODES)}。")
         pool = max(4 * k, 40) + len(exclude_ids)
+        filters = {
+            "topic": topic,
+            "kind": kind,
+            "role": role,
+            "community_type": community_type,
+        }
         bm25 = self.bm25()
         rankings: list[tuple[float, list[str]]] = []
         dense_scores: dict[str, float] = {}
         if mode in ("hybrid", "dense"):
             qvec = self.store.embedding_function.embed_query([query])[0]
-            dense = self.store.query_dense(qvec, pool, chroma_where(topic, kind, role))
+            dense = self.store.query_dense(qvec, pool, chroma_where(**filters))
             dense_scores = dict(dense)
             rankings.append((DENSE_WEIGHT, [i for i, _ in dense]))
         if mode in ("hybrid", "bm25"):
-            lexical = bm25.search(tokenize(query), pool, bm25.mask(topic, kind, role))
+            lexical = bm25.search(tokenize(query), pool, bm25.mask(**filters))
             rankings.append((1.0, [i for i, _ in lexical]))
             if mode == "bm25":
                 dense_scores = dict(lexical)
@@ -204,6 +217,7 @@ class Retriever:
                     role=meta.get("role", ""),
                     position=int(meta.get("position", 0)),
                     source_id=meta["source_id"],
+                    community_type=meta.get("community_type", ""),
                 )
             )
         return hits

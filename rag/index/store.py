@@ -20,7 +20,7 @@ from rag.index.embeddings import EmbeddingFunction, make_embedding_function
 
 _BATCH = 1000
 # Metadata copied onto each vector record so dense search can filter there.
-_VECTOR_META = ("doc_id", "source_id", "topic", "kind", "role")
+_VECTOR_META = ("doc_id", "source_id", "topic", "kind", "role", "community_type")
 _client_lock = threading.Lock()
 
 

@@ -22,6 +22,7 @@ class Chunk:
     role: str
     position: int
     text: str
+    community_type: str = ""  # the sample's kind of community ("" when it declares none)
 
     @property
     def context_text(self) -> str:
@@ -122,7 +123,16 @@ def chunk_document(doc: CorpusDoc) -> list[Chunk]:
         pieces.extend(_pack(group))
     return [
         Chunk(
-            doc.doc_id, doc.title, doc.kind, doc.topic, doc.source, " > ".join(path), role, i, text
+            doc.doc_id,
+            doc.title,
+            doc.kind,
+            doc.topic,
+            doc.source,
+            " > ".join(path),
+            role,
+            i,
+            text,
+            doc.community_type or "",
         )
         for i, (text, path, role) in enumerate(pieces)
     ]

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from rag.errors import ProfileError
+from rag.plan.community import COMMUNITY_TYPES
 from rag.plan.outlines import resolve_topic
 
 FIELD_LABELS = {
@@ -17,6 +18,7 @@ FIELD_LABELS = {
     "parent": "上级单位",
     "year": "年度",
     "topic": "计划类型",
+    "community_type": "社区类型",
     "households": "户数",
     "population": "人口数",
     "facts": "关键数据",
@@ -43,6 +45,8 @@ class Profile(BaseModel):
     parent: str = Field(default="", max_length=60)
     year: int = Field(ge=2000, le=2100)
     topic: str = Field(min_length=1, max_length=40)
+    # 老城区, 新建商品房小区, 村改居, 单位型社区, 城乡结合部 or 混合型; None: not given
+    community_type: str | None = None
     households: int | None = Field(default=None, ge=1, le=1_000_000)
     population: int | None = Field(default=None, ge=1, le=5_000_000)
     facts: dict[str, str] = Field(default_factory=dict)
@@ -72,6 +76,16 @@ class Profile(BaseModel):
         if key is None:
             raise ValueError(f"未知的计划类型“{value}”（可用 python -m rag topics 查看）")
         return key
+
+    @field_validator("community_type", mode="before")
+    @classmethod
+    def _community_type(cls, value: Any) -> Any:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        value = _clean(str(value))
+        if value not in COMMUNITY_TYPES:
+            raise ValueError(f"应为以下之一：{'、'.join(COMMUNITY_TYPES)}")
+        return value
 
     @field_validator("facts", mode="before")
     @classmethod

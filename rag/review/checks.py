@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
+from rag.plan.community import suggest_community_type
 from rag.plan.draft import Draft
 from rag.plan.outlines import Outline, key_dates_text
 from rag.text.clean import has_pinyin, has_traditional, to_simplified
@@ -19,7 +20,7 @@ MIN_REPEAT = 12  # shorter sentences ("加强组织领导。") may repeat withou
 @dataclass(frozen=True)
 class Finding:
     section: str  # the section's heading, or "全文"
-    kind: str  # 占位符 待补充 繁体字 拼音 缺少章节 待核实 重复 篇幅 编号 未完成
+    kind: str  # 社区类型 占位符 待补充 繁体字 拼音 缺少章节 待核实 重复 篇幅 编号 未完成
     message: str
     items: list[str] = field(default_factory=list)
 
@@ -46,6 +47,8 @@ def check_draft(draft: Draft, outline: Outline) -> list[Finding]:
     grounded_common = grounding(profile.facts_text()) | grounding(
         key_dates_text(outline, profile.year)
     )
+    if not profile.community_type:
+        findings.append(community_type_finding(profile.notes))
     titles = [s.title for s in draft.sections]
     for spec in outline.sections:
         if spec.title not in titles:
@@ -111,3 +114,16 @@ def check_draft(draft: Draft, outline: Outline) -> list[Finding]:
         if problems := numbering_problems(text):
             findings.append(Finding(head, "编号", "小标题编号不连续。", problems))
     return findings
+
+
+def community_type_finding(notes: str) -> Finding:
+    """The profile names no kind of community: say so, with a guess from the notes."""
+    guess = suggest_community_type(notes)
+    hint = f"根据补充说明，可能是“{guess}”。" if guess else ""
+    return Finding(
+        "全文",
+        "社区类型",
+        f"未选择社区类型。{hint}请在社区信息中选择，以便只引用同类社区的范文，"
+        "并核对计划中是否有不属于本社区类型的说法。",
+        [guess] if guess else [],
+    )

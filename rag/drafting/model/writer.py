@@ -9,6 +9,7 @@ from rag.drafting.model.prompts import fence, render
 from rag.drafting.model.providers import LLMConfig, chat_model
 from rag.drafting.model.stream import stream_chat
 from rag.drafting.writer import SectionJob
+from rag.plan.community import COMMUNITY_TYPES
 from rag.plan.draft import Version, heading
 from rag.plan.profile import Profile
 from rag.text.clean import normalize_punctuation
@@ -23,6 +24,11 @@ def profile_block(profile: Profile, outline_name: str) -> str:
         f"上级单位：{profile.parent}" if profile.parent else "",
         f"年度：{profile.year}年",
         f"计划类型：{outline_name}",
+        (
+            f"社区类型：{profile.community_type}（{COMMUNITY_TYPES[profile.community_type].hint}）"
+            if profile.community_type
+            else ""
+        ),
         f"户数：{profile.households}户" if profile.households else "",
         f"常住人口：{profile.population}人" if profile.population else "",
     ]
