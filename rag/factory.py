@@ -7,17 +7,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rag.config import Settings
 from rag.drafting.composer.compose import Composer
-from rag.drafting.model.providers import NO_KEY, LLMConfig, llm_config, make_llm_config
+from rag.drafting.model.providers import (
+    NO_KEY,
+    LLMConfig,
+    llm_config,
+    llm_options,
+    make_llm_config,
+)
 from rag.drafting.model.writer import ModelWriter
 from rag.drafting.writer import SectionWriter
 from rag.errors import PlanError
-from rag.index.embeddings import EmbeddingFunction, is_semantic
-from rag.index.retrieve import Retriever
-from rag.index.store import ChunkStore
 from rag.plan.store import DraftStore, SQLiteDraftStore
+
+if TYPE_CHECKING:  # the index (chromadb) is imported when a library is opened, not before
+    from rag.index.embeddings import EmbeddingFunction
+    from rag.index.retrieve import Retriever
+    from rag.index.store import ChunkStore
 
 
 @dataclass(frozen=True)
@@ -26,15 +35,24 @@ class Library:
 
     store: ChunkStore
     retriever: Retriever
-    semantic: bool  # False: the dense side is lexical hashing (no e5 on this machine)
+
+    @property
+    def semantic(self) -> bool:
+        """False when the dense side is lexical hashing (no e5 on this machine)."""
+        from rag.index.embeddings import is_semantic
+
+        return is_semantic(self.store.embedding_function)
 
 
 def open_library(
     settings: Settings, embedding_function: EmbeddingFunction | None = None
 ) -> Library:
     """The configured index (local folder or Chroma server) with its retriever."""
+    from rag.index.retrieve import Retriever
+    from rag.index.store import ChunkStore
+
     store = ChunkStore.open(settings, embedding_function)
-    return Library(store, Retriever(store), is_semantic(store.embedding_function))
+    return Library(store, Retriever(store))
 
 
 def open_draft_store(settings: Settings) -> DraftStore:
@@ -69,10 +87,7 @@ def model_config(settings: Settings, choice: ModelChoice | None = None) -> LLMCo
         choice.model.strip() or (env.model if same_provider else None),
         choice.base_url.strip() or (env.base_url if same_provider else None),
         None if key == NO_KEY else key,
-        timeout=settings.llm_timeout,
-        max_retries=settings.llm_max_retries,
-        concurrency=settings.llm_concurrency,
-        temperature=settings.llm_temperature,
+        **llm_options(settings),
     )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from rag.errors import PlanError
-from rag.index.ingest import delete_upload, save_upload
 from rag.library.corpus import KINDS
 from rag.library.uploads import MAX_UPLOAD_BYTES, list_uploads, preview_upload
 from rag.plan.outlines import ROLES
@@ -83,6 +82,8 @@ def upload_section() -> None:
     c2.selectbox("文种", KINDS, key=state.UPLOAD_KIND)
     c3.selectbox("计划类型", list(names), key=state.UPLOAD_TOPIC, format_func=names.get)
     if st.button("保存到范文库", key="up_save", type="primary"):
+        from rag.index.ingest import save_upload  # the index loads with the library, not before
+
         preview.text = st.session_state[state.UPLOAD_TEXT]
         preview.title = st.session_state[state.UPLOAD_TITLE]
         preview.kind = st.session_state[state.UPLOAD_KIND]
@@ -109,6 +110,8 @@ def uploads_list() -> None:
         c1, c2 = st.columns([5, 1])
         c1.text(f"{doc.title} · {doc.kind} · {names.get(doc.topic, doc.topic)} · {doc.source}")
         if c2.button("删除", key=f"del_upload_{doc.doc_id}"):
+            from rag.index.ingest import delete_upload
+
             try:
                 delete_upload(doc.doc_id, state.library().store, state.get_settings())
             except PlanError as e:

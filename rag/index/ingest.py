@@ -179,9 +179,9 @@ def save_upload(preview: UploadPreview, store: ChunkStore, settings) -> tuple[Pa
     same text saved earlier (with other labels) gets its earlier content back.
     """
     doc = upload_document(preview)
-    target = upload_path(doc.doc_id, settings)
-    previous = target.read_bytes() if target.exists() else None
-    path = write_upload(doc, settings)
+    path = upload_path(doc.doc_id, settings)
+    previous = path.read_bytes() if path.exists() else None
+    write_upload(doc, settings)
     try:
         report = ingest([path], store)
     except Exception:

@@ -99,11 +99,18 @@ def llm_config(settings: Settings) -> LLMConfig | None:
         settings.llm_model,
         settings.llm_base_url,
         key,
-        timeout=settings.llm_timeout,
-        max_retries=settings.llm_max_retries,
-        concurrency=settings.llm_concurrency,
-        temperature=settings.llm_temperature,
+        **llm_options(settings),
     )
+
+
+def llm_options(settings: Settings) -> dict:
+    """The request options every model call takes from settings, whoever chose the model."""
+    return {
+        "timeout": settings.llm_timeout,
+        "max_retries": settings.llm_max_retries,
+        "concurrency": settings.llm_concurrency,
+        "temperature": settings.llm_temperature,
+    }
 
 
 def chat_model(config: LLMConfig):
