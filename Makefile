@@ -7,7 +7,7 @@ DATA_DIR ?= .data
 INDEX_STAMP := $(DATA_DIR)/.index-built
 CORPUS := $(wildcard data/corpus/*.md data/corpus/*.txt data/corpus/*.docx)
 
-.PHONY: install index run test lint bench clean
+.PHONY: install index run test lint bench eval clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ bench: install
 	$(BIN)/python bench/bench_retrieval.py
 	$(BIN)/python bench/bench_drafting.py
 	$(BIN)/python bench/bench_app.py
+
+# The drafting quality report: data/eval/profiles.json drafted offline, findings by kind.
+eval: install index
+	$(BIN)/python -m rag eval
 
 clean:
 	rm -rf $(DATA_DIR) .pytest_cache

@@ -50,6 +50,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--bom", action="store_true", help=".txt/.md 带 BOM（便于 Windows 记事本）")
     p.add_argument("--fonts", choices=("gb2312", "plain"), help="Word 字体：gb2312 或 plain")
 
+    p = sub.add_parser("eval", help="离线起草一组社区信息，报告各类检查结果（起草质量报告）")
+    p.add_argument("--profiles", type=Path, default=None, help="社区信息 JSON 列表")
+
     p = sub.add_parser("import-raw", help="把网页原文清洗、拆分、标注后写成范文文件")
     p.add_argument("file", type=Path)
     p.add_argument("--stem", required=True, help="文件名前缀，如 seed")
@@ -224,6 +227,30 @@ def cmd_import_raw(args) -> int:
     return 0
 
 
+def cmd_eval(args) -> int:
+    import time
+
+    from rag.drafting.composer.compose import Composer
+    from rag.drafting.pipeline import draft_sections, new_draft, outline_of
+    from rag.plan.profile import load_profiles
+    from rag.review.checks import check_draft
+    from rag.review.quality import draft_report, format_reports
+
+    path = args.profiles or get_settings().corpus_dir.parent / "eval" / "profiles.json"
+    profiles = load_profiles(path)
+    retriever = _searchable_library().retriever
+    writer = Composer()
+    reports = []
+    for profile in profiles:
+        start = time.perf_counter()
+        draft = draft_sections(new_draft(profile, writer), retriever=retriever, writer=writer)
+        seconds = time.perf_counter() - start
+        name = f"{profile.community}·{outline_of(profile).name}·{profile.community_type or '未选'}"
+        reports.append(draft_report(name, draft, check_draft(draft, outline_of(profile)), seconds))
+    print(format_reports(reports))
+    return 0
+
+
 COMMANDS = {
     "ingest": cmd_ingest,
     "search": cmd_search,
@@ -232,6 +259,7 @@ COMMANDS = {
     "draft": cmd_draft,
     "export": cmd_export,
     "import-raw": cmd_import_raw,
+    "eval": cmd_eval,
 }
 
 

@@ -199,14 +199,31 @@ def profile_errors(data: dict) -> dict[str, str]:
     return {}
 
 
-def load_profile(path: Path) -> Profile:
-    """A profile from a UTF-8 JSON file."""
+def _read_json(path: Path):
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+        return json.loads(Path(path).read_text(encoding="utf-8-sig"))
     except FileNotFoundError as e:
         raise ProfileError(f"找不到社区信息文件：{path}") from e
     except UnicodeDecodeError as e:
         raise ProfileError(f"社区信息文件不是 UTF-8 编码：{path}") from e
     except json.JSONDecodeError as e:
         raise ProfileError(f"社区信息文件不是有效的 JSON（第 {e.lineno} 行）：{path}") from e
-    return make_profile(data)
+
+
+def load_profile(path: Path) -> Profile:
+    """A profile from a UTF-8 JSON file."""
+    return make_profile(_read_json(path))
+
+
+def load_profiles(path: Path) -> list[Profile]:
+    """Profiles from a UTF-8 JSON file holding a list of them; a bad one names its place."""
+    data = _read_json(path)
+    if not isinstance(data, list):
+        raise ProfileError(f"应为社区信息的列表（[{{…}}, …]）：{path}")
+    profiles = []
+    for n, item in enumerate(data, 1):
+        try:
+            profiles.append(make_profile(item))
+        except ProfileError as e:
+            raise ProfileError(f"第 {n} 份社区信息：{e}", e.field) from e
+    return profiles
