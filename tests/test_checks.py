@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from rag.drafting.composer.compose import Composer
 from rag.drafting.pipeline import new_draft, outline_of
 from rag.plan.draft import Draft, Passage, Version
 from rag.plan.profile import make_profile
 from rag.review.checks import check_draft, numbers
+from rag.text.zh import cn_numeral
 
 PROFILE = {
     "community": "阳光社区",
@@ -22,8 +25,19 @@ def draft_with(texts: dict[int, str], passages: dict[int, str] | None = None) ->
     profile = make_profile(PROFILE)
     draft = new_draft(profile, Composer())
     for i, section in enumerate(draft.sections):
-        filler = f"结合社区实际细化第{'一二三四五六'[i]}节的措施，明确责任分工，做到按期完成。"
-        text = texts.get(i, "（一）本节内容。" + filler * (section.length // len(filler)))
+        count = section.length // 30 + 1
+        fillers = [
+            f"结合社区实际细化第{cn_numeral(i + 1)}节的第{cn_numeral(n + 1)}项措施，明确责任分工。"
+            for n in range(count)
+        ]
+        half = count // 2
+        default = (
+            "（一）本节内容。"
+            + "".join(fillers[:half])
+            + "\n（二）其余内容。"
+            + "".join(fillers[half:])
+        )
+        text = texts.get(i, default)
         cited = (
             [Passage(f"p{i}", "d", "范文", "", passages[i])] if passages and i in passages else []
         )
@@ -57,21 +71,24 @@ def test_each_problem_is_found_in_its_section():
     assert found["占位符"] == {heads[0]}
     assert found["繁体字"] == {heads[1]}
     assert heads[2] in found["拼音"]
-    assert found["待核实"] == {heads[3]}
+    assert found["范文数字"] == {heads[3]}
 
 
-def test_numbers_in_the_profile_or_the_sections_passages_are_grounded():
+def test_only_the_profile_and_the_calendar_ground_a_figure():
     filler = "做好日常巡查，及时消除隐患。" * 12
+    # the profile's 2 stations, the plan's year, a date, once a month: all the community's
     draft = draft_with(
-        {2: "建成微型消防站2个，每月巡查3次，全年2027年完成。" + filler},
-        passages={2: "每月巡查3次。"},
+        {2: "建成微型消防站2个，每月巡查1次，3月5日前完成，2027年底前验收。" + filler}
     )
-    assert "待核实" not in kinds(draft)
+    assert "范文数字" not in kinds(draft)
+    # a sample's figure stays a sample's, even when the section cites that sample
     draft = draft_with(
-        {2: "建成微型消防站2个，每月巡查4次。" + filler}, passages={2: "每月巡查3次。"}
+        {2: "建成微型消防站2个，全年巡查不少于24次，覆盖率达到98%。" + filler},
+        passages={2: "全年巡查不少于24次，覆盖率达到98%。"},
     )
-    finding = next(f for f in check_draft(draft, outline_of(draft.profile)) if f.kind == "待核实")
-    assert finding.items == ["4"]
+    finding = next(f for f in check_draft(draft, outline_of(draft.profile)) if f.kind == "范文数字")
+    assert finding.items == ["24", "98"]
+    assert "请按本社区实际核实" in finding.message
 
 
 def test_repeats_missing_sections_length_and_to_fill():
@@ -116,3 +133,102 @@ def test_a_missing_community_type_without_hints_in_the_notes_guesses_nothing():
     draft = new_draft(profile, Composer())
     finding = next(f for f in check_draft(draft, outline_of(profile)) if f.kind == "社区类型")
     assert "可能是" not in finding.message and finding.items == []
+
+
+FILLER = "".join(f"做好第{cn_numeral(n)}轮日常巡查，及时消除隐患。" for n in range(1, 13))
+
+
+def finding_of(draft: Draft, kind: str):
+    return next(f for f in check_draft(draft, outline_of(draft.profile)) if f.kind == kind)
+
+
+def test_a_models_leaks_from_other_communities_are_all_flagged():
+    """The issue's example: another community's place, another type's words, a sample count."""
+    text = "（一）依托南岗片区开展走访，所需经费从本村集体分红中列支，全年走访不少于37次。"
+    draft = draft_with({2: text + "\n（二）" + FILLER})
+    assert draft.profile.community_type == "新建商品房小区"
+    assert finding_of(draft, "范文专名").items == ["南岗片区"]
+    assert finding_of(draft, "类型用语").items == ["集体分红", "本村"]
+    assert finding_of(draft, "范文数字").items == ["37"]
+    assert all(
+        f.section == draft.headings()[2]
+        for f in check_draft(draft, outline_of(draft.profile))
+        if f.kind in ("范文专名", "类型用语", "范文数字")
+    )
+
+
+def test_what_the_profile_says_is_not_flagged():
+    profile = {**PROFILE, "community_type": "村改居", "notes": "居民住在南岗片区的安置小区"}
+    draft = draft_with({2: "（一）南岗片区安置小区每月巡查1次。\n（二）" + FILLER})
+    draft.profile = make_profile(profile)
+    found = kinds(draft)
+    assert "范文专名" not in found and "类型用语" not in found
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "items"),
+    [
+        (
+            "（一）依托原厂专职消防队退休骨干。" + FILLER + "\n（二）" + FILLER,
+            "句子不完整",
+            ["依托原厂专职消防队退休骨干。"],
+        ),
+        (
+            "（一）90岁以上老人免费，差额由……\n（二）" + FILLER,
+            "句子不完整",
+            ["90岁以上老人免费，差额由……"],
+        ),
+        (
+            "（一）做好巡查。" + FILLER,
+            "单项列表",
+            ["（一）做好巡查。做好第一轮日常巡查，及时消除隐患"],
+        ),
+        (
+            "（一）" + FILLER + "\n1.只有一条的细项，需要补充。\n（二）" + FILLER,
+            "单项列表",
+            ["1.只有一条的细项，需要补充。"],
+        ),
+        ("（一）组织辖区辖区学校开展演练，提高逃生能力。\n（二）" + FILLER, "叠词", ["辖区辖区"]),
+        (
+            "（一）居民参与率达到80%。\n（二）居民参与率不低于70%。" + FILLER,
+            "目标矛盾",
+            ["参与率：70、80%"],
+        ),
+        (
+            "（一）每月组织一次消防安全检查和隐患排查。每月组织一次消防安全检查和隐患排查。\n（二）"
+            + FILLER,
+            "重复",
+            ["每月组织一次消防安全检查和隐患排查。"],
+        ),
+    ],
+)
+def test_sentences_a_secretary_would_mark(text, kind, items):
+    finding = finding_of(draft_with({2: text}), kind)
+    assert finding.section == draft_with({}).headings()[2]
+    assert finding.items == items
+
+
+def test_two_leading_groups_and_a_missing_date_are_flagged():
+    group = "（一）成立消防工作领导小组，由社区党委书记任组长。\n（二）" + FILLER
+    other = "（一）成立安全检查领导小组，由社区党委书记任组长。\n（二）落实检查责任，定期通报进展。"
+    draft = draft_with({2: group, 4: other})
+    finding = next(
+        f for f in check_draft(draft, outline_of(draft.profile)) if "领导小组" in f.message
+    )
+    assert finding.kind == "重复" and finding.section == draft.headings()[4]
+    assert finding.items == [
+        "成立消防工作领导小组，由社区党委书记任组长。",
+        "成立安全检查领导小组，由社区党委书记任组长。",
+    ]
+    undated = make_profile({**PROFILE, "date": ""})
+    draft.profile = undated
+    assert finding_of(draft, "落款日期").section == "全文"
+
+
+def test_a_priority_needs_content_or_a_mark():
+    profile = make_profile({**PROFILE, "priorities": ["电动自行车充电管理", "楼道堆物清理"]})
+    draft = draft_with(
+        {2: "（一）电动自行车充电管理。【待补充：具体做法】\n（二）加强宣传。" + FILLER}
+    )
+    draft.profile = profile
+    assert finding_of(draft, "重点无内容").items == ["楼道堆物清理"]

@@ -106,20 +106,23 @@ def compose(retriever, topic: str, **change) -> Draft:
 
 
 @pytest.mark.parametrize("index_name", ["hash_index", "e5_index"])
-def test_every_plan_type_composes_a_plan_that_passes_every_check(request, index_name):
+def test_every_plan_type_composes_a_plan_that_keeps_the_grounding_contract(request, index_name):
+    """Every statement is the profile's, generic, or marked: the only findings on a composed
+    plan are sample figures to confirm, 【待补充】 marks and lengths, never another community's
+    names or kind, a broken or repeated sentence, a list of one or a priority left empty."""
     _, _, retriever = request.getfixturevalue(index_name)
     for key, outline in load_outlines().items():
         draft = compose(retriever, key)
         findings = check_draft(draft, outline)
-        assert findings == [], (key, findings)
+        assert {f.kind for f in findings} <= MARKS_ALLOWED, (key, findings)
         assert [s.title for s in draft.sections] == [s.title for s in outline.sections]
         text = to_text(draft)
         assert draft.title == outline.plan_title("阳光社区", 2027)
         assert not PLACEHOLDER.search(text), key
-        assert "【待补充" not in text, key
         for section in draft.sections:
             if section.role != "安排" and section.role != "情况":
-                assert section.version.passages, (key, section.title)
+                # drawn from samples, or saying plainly what the user must write
+                assert section.version.passages or section.text.startswith("【待补充："), key
 
 
 def test_composing_is_deterministic(hash_index):
@@ -149,18 +152,10 @@ def test_no_passage_serves_two_sections(hash_index):
     assert ids and len(ids) == len(set(ids))
 
 
-KNOWN_REPEATS = "issue 11: a stock sentence for priorities without material; priorities restated"
+MARKS_ALLOWED = {"范文数字", "待补充", "篇幅"}
 
 
-@pytest.mark.parametrize(
-    "topic",
-    [
-        "zongzhi",
-        "xiaofang",
-        pytest.param("shuangyong", marks=pytest.mark.xfail(strict=True, reason=KNOWN_REPEATS)),
-        pytest.param("laoling", marks=pytest.mark.xfail(strict=True, reason=KNOWN_REPEATS)),
-    ],
-)
+@pytest.mark.parametrize("topic", ["zongzhi", "xiaofang", "shuangyong", "laoling"])
 def test_no_sentence_repeats_within_a_section_or_across_sections(hash_index, topic):
     _, _, retriever = hash_index
     draft = compose(retriever, topic)

@@ -22,6 +22,8 @@ from rag.plan.profile import Profile
 from rag.text.zh import sentence_key, sentences
 
 PLAN_KINDS = ("计划", "方案")
+ANNUAL_ONLY_ROLES = frozenset({"目标", "任务措施", "保障"})
+PER_PRIORITY = 2  # passages retrieved by each priority's own words
 
 
 class QueueCallbacks(DraftCallbacks):
@@ -100,35 +102,52 @@ def retrieve_passages(
     k: int,
     exclude: set[str],
     instruction: str = "",
+    fill: bool = False,
 ) -> tuple[list[Passage], set[str]]:
     """The section's passages and which came from other plan types.
 
     Samples of the same plan type and role come first, those of the profile's kind of
     community before the others; other plan types only fill in when the type has
-    fewer than two passages for the role.
+    fewer than two passages for the role (or, with fill, fewer than k: a regeneration
+    looks further afield once the type's own material is used up). Goals, tasks and guarantees come from annual
+    plans only (a one-day 方案's programme is no year's work). The tasks also get the
+    passages that best match each priority's own words.
     """
     section = outline.sections[index]
     if retriever is None:
         return [], set()
     query = section_query(outline, index, profile, instruction)
-    same_type = {"topic": outline.key, "kind": PLAN_KINDS, "role": section.role}
-    hits = []
-    if profile.community_type:
-        hits = retriever.search(
-            query, k=k, community_type=profile.community_type, exclude_ids=exclude, **same_type
-        )
-    if len(hits) < k:
-        seen = exclude | {h.id for h in hits}
-        hits += retriever.search(query, k=k - len(hits), exclude_ids=seen, **same_type)
+    kinds = ("计划",) if section.role in ANNUAL_ONLY_ROLES else PLAN_KINDS
+    same_type = {"topic": outline.key, "kind": kinds}
+    ctype = profile.community_type
+    hits = _preferring_type(retriever, query, k, exclude, ctype, role=section.role, **same_type)
+    if section.role == "任务措施":
+        for priority in profile.priorities:
+            seen = exclude | {h.id for h in hits}
+            hits += _preferring_type(
+                retriever, priority, PER_PRIORITY, seen, ctype, role=section.role, **same_type
+            )
     fallback: set[str] = set()
-    if len(hits) < 2:
+    if len(hits) < 2 or (fill and len(hits) < k):
         seen = exclude | {h.id for h in hits}
-        more = retriever.search(
-            query, k=2 * k, kind=PLAN_KINDS, role=section.role, exclude_ids=seen
-        )
+        want = 2 * k if len(hits) < 2 else k - len(hits)
+        more = retriever.search(query, k=want, kind=kinds, role=section.role, exclude_ids=seen)
         fallback = {h.id for h in more}
         hits += more
     return [Passage.from_hit(h) for h in hits], fallback
+
+
+def _preferring_type(retriever, query, k, exclude, community_type, **filters) -> list:
+    """The k best hits, those of the community type first when one is given."""
+    hits = []
+    if community_type:
+        hits = retriever.search(
+            query, k=k, community_type=community_type, exclude_ids=exclude, **filters
+        )
+    if len(hits) < k:
+        seen = exclude | {h.id for h in hits}
+        hits += retriever.search(query, k=k - len(hits), exclude_ids=seen, **filters)
+    return hits
 
 
 def _summary(text: str, limit: int = 120) -> str:
@@ -170,7 +189,14 @@ def _jobs(draft, indices, retriever, writer, instruction: str = ""):
         passages, fallback = [], set()
         if role not in writer.unretrieved_roles:
             passages, fallback = retrieve_passages(
-                retriever, outline, i, draft.profile, k=k, exclude=used, instruction=instruction
+                retriever,
+                outline,
+                i,
+                draft.profile,
+                k=k,
+                exclude=used,
+                instruction=instruction,
+                fill=bool(section.versions),
             )
             used |= {p.id for p in passages}
         if role == "安排":

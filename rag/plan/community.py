@@ -16,6 +16,7 @@ class CommunityType:
     name: str
     hint: str  # one line for the form
     words: tuple[str, ...]  # words a plan for another kind of community would not say
+    signs: tuple[str, ...] = ()  # further words that suggest this kind in a user's notes
 
 
 COMMUNITY_TYPES: dict[str, CommunityType] = {
@@ -24,12 +25,32 @@ COMMUNITY_TYPES: dict[str, CommunityType] = {
         CommunityType(
             "老城区",
             "老街巷、老旧院落多，老年居民比例高，无物业或物业薄弱",
-            ("老城区", "老旧院落", "老旧楼院", "老街坊", "街巷", "平房", "大杂院", "无物业"),
+            (
+                "老城区",
+                "老旧院落",
+                "老旧楼院",
+                "老旧小区",
+                "老街坊",
+                "街巷",
+                "平房",
+                "大杂院",
+                "无物业",
+            ),
         ),
         CommunityType(
             "新建商品房小区",
             "物业公司管理，有业委会，年轻家庭和上班族多",
-            ("商品房", "业委会", "业主委员会", "物业服务企业", "新建小区", "业主群", "年轻家庭"),
+            (
+                "商品房",
+                "业委会",
+                "业主委员会",
+                "物业服务企业",
+                "新建小区",
+                "业主群",
+                "年轻家庭",
+                "业主大会",
+                "公共收益",
+            ),
         ),
         CommunityType(
             "村改居",
@@ -45,17 +66,33 @@ COMMUNITY_TYPES: dict[str, CommunityType] = {
                 "原村民",
                 "本村",
                 "村民小组",
+                "合作社",
             ),
         ),
         CommunityType(
             "单位型社区",
             "原工厂、机关或院校的家属区，退休职工多",
-            ("单位型", "原厂", "厂区", "家属院", "家属区", "退管站", "退休职工", "老职工", "厂矿"),
+            (
+                "单位型",
+                "原厂",
+                "原企业",
+                "原单位",
+                "厂区",
+                "家属院",
+                "家属区",
+                "退管站",
+                "退休职工",
+                "老职工",
+                "厂矿",
+                "老旧小区",
+            ),
         ),
         CommunityType(
             "城乡结合部",
             "出租房、流动人口多，城乡用地交错",
-            ("城乡结合部", "出租屋", "出租房", "流动人口", "外来务工", "城中村", "群租"),
+            ("城乡结合部", "城中村", "城郊", "群租", "农民房", "自建房"),
+            # every community keeps a register of its migrants and rented flats
+            ("出租屋", "出租房", "流动人口", "外来务工"),
         ),
         CommunityType("混合型", "兼有以上几种情况", ()),
     )
@@ -64,6 +101,9 @@ COMMUNITY_TYPES: dict[str, CommunityType] = {
 
 def suggest_community_type(text: str) -> str | None:
     """The kind of community a text (the profile's notes) speaks of most, if any."""
-    scores = {name: sum(text.count(w) for w in t.words) for name, t in COMMUNITY_TYPES.items()}
+    scores = {
+        name: sum(text.count(w) for w in (*t.words, *t.signs))
+        for name, t in COMMUNITY_TYPES.items()
+    }
     best = max(scores, key=scores.__getitem__)
     return best if scores[best] else None

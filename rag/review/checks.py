@@ -1,26 +1,50 @@
-"""Checks on a draft; every finding names its section and says what to do."""
+"""Checks on a draft: what a reviewing secretary would mark. Every finding names its section,
+quotes the words, and says what to do. The same checks run on composed and model drafts.
+
+Grounding: a name, a figure or a claim is the community's only when the profile says it (or,
+for a date, when the year's calendar does). Sample passages ground nothing: they belong to
+other communities.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 from rag.plan.community import suggest_community_type
-from rag.plan.draft import Draft
+from rag.plan.draft import Draft, SectionState
 from rag.plan.outlines import Outline, key_dates_text
+from rag.plan.profile import Profile
+from rag.plan.specifics import foreign_specifics
 from rag.text.clean import has_pinyin, has_traditional, to_simplified
-from rag.text.zh import PLACEHOLDER, numbering_problems, sentence_key, sentences
+from rag.text.zh import (
+    PLACEHOLDER,
+    is_fragment,
+    numbering_problems,
+    parse_heading,
+    sentence_key,
+    sentences,
+)
 
 TO_FILL = re.compile(r"【待补充[：:]?([^】]*)】")
 _NUMBER = re.compile(r"(\d{1,2})月(?:(\d{1,2})日)?|\d+(?:\.\d+)?%?")
 _LIST_NUMBER = re.compile(r"^\s*(?:\d{1,2}[.．、]|（\d{1,2}）)", re.M)
+# Figures any plan may state: dates of the year, once per period, ages, 100%, ordinals.
+_FREE_FIGURE = re.compile(
+    r"\d{1,2}月(?:\d{1,2}日)?|\d{1,2}日|每[^，。；\d]{0,14}?1(?:次|轮|期|场)|\d+周?岁|100%|"
+    r"第[一二三四五六七八九十\d]+|\d+时(?:\d+分)?"
+)
 MIN_REPEAT = 12  # shorter sentences ("加强组织领导。") may repeat without harm
+_DOUBLED = re.compile(r"([\u4e00-\u9fff]{2,4})\1")
+_RATE = re.compile(r"([\u4e00-\u9fff]{2,8}?率)[^，。；\d]{0,6}?(\d+(?:\.\d+)?)%")
+_LEADING_GROUP = re.compile(r"(?:领导小组|工作小组).{0,30}?组长|组长.{0,30}?(?:领导小组|工作小组)")
 
 
 @dataclass(frozen=True)
 class Finding:
     section: str  # the section's heading, or "全文"
-    kind: str  # 社区类型 占位符 待补充 繁体字 拼音 缺少章节 待核实 重复 篇幅 编号 未完成
+    kind: str  # e.g. 范文专名 类型用语 范文数字 句子不完整 重复 占位符 待补充 社区类型 …
     message: str
     items: list[str] = field(default_factory=list)
 
@@ -39,81 +63,303 @@ def grounding(text: str) -> set[str]:
     return tokens | {t.split("月")[0] + "月" for t in tokens if "月" in t}
 
 
-def check_draft(draft: Draft, outline: Outline) -> list[Finding]:
-    """Every finding on a draft, section by section, then across sections."""
-    findings: list[Finding] = []
-    profile = draft.profile
-    # The type's key dates count as a source everywhere: a schedule is built from them.
-    grounded_common = grounding(profile.facts_text()) | grounding(
-        key_dates_text(outline, profile.year)
+def sample_figures(text: str, grounded: set[str]) -> list[str]:
+    """Figures neither the profile nor the calendar gives: another community's counts and
+    targets, or a sample's suggestion (不少于20次, 覆盖率达到98%)."""
+    text = _FREE_FIGURE.sub(" ", PLACEHOLDER.sub("", text))
+    return sorted(set(numbers(text)) - grounded, key=lambda n: (len(n), n))
+
+
+def _lines(text: str) -> list[str]:
+    return [line for line in text.split("\n") if line.strip()]
+
+
+def _sentences(text: str) -> list[str]:
+    """The sentences of a section's lines, item numbers removed."""
+    return [s for line in _lines(text) for s in sentences(_body(line))]
+
+
+def _body(line: str) -> str:
+    """A line without its item number."""
+    heading = parse_heading(line)
+    return line[len(heading[1]) :] if heading and heading[0] else line
+
+
+def dangling_sentences(text: str) -> list[str]:
+    """Sentences cut short: an adverbial with no verb after it, or one that stops mid-way."""
+    return [s for s in _sentences(text) if is_fragment(s)]
+
+
+def single_item_lists(text: str) -> list[str]:
+    """Items that stand alone at their level: a （一） with no （二）, a 1. with no 2."""
+    lonely = []
+    groups: list[list[str]] = []
+    level_of_group: list[int] = []
+    for line in _lines(text):
+        heading = parse_heading(line)
+        if not heading or not heading[0]:
+            continue
+        level = heading[0]
+        while level_of_group and level_of_group[-1] > level:
+            level_of_group.pop()
+            if len(groups[-1]) == 1:
+                lonely.append(groups[-1][0])
+            groups.pop()
+        if level_of_group and level_of_group[-1] == level:
+            groups[-1].append(line)
+        else:
+            level_of_group.append(level)
+            groups.append([line])
+    lonely += [g[0] for g in groups if len(g) == 1]
+    return [line[:24] for line in lonely]
+
+
+def repeated_within(text: str) -> list[str]:
+    """Sentences said twice in one section."""
+    seen, repeated = set(), []
+    for sentence in _sentences(text):
+        key = sentence_key(sentence)
+        if len(key) >= 8:
+            if key in seen and sentence not in repeated:
+                repeated.append(sentence)
+            seen.add(key)
+    return repeated
+
+
+def doubled_words(text: str) -> list[str]:
+    """Words written twice in a row by mistake: 辖区辖区, 社区社区."""
+    return sorted({m[0] for m in _DOUBLED.finditer(text) if len(set(m[1])) > 1})
+
+
+def conflicting_rates(text: str) -> list[str]:
+    """One rate given two values: 参与率80% and 参与率70%."""
+    values: dict[str, set[str]] = {}
+    for m in _RATE.finditer(text):
+        values.setdefault(m[1][-3:], set()).add(m[2])
+    return [f"{rate}：{'、'.join(sorted(v))}%" for rate, v in values.items() if len(v) > 1]
+
+
+SectionCheck = Callable[[SectionState, Profile, set[str]], "Finding | None"]
+
+
+def _finding(kind: str, message: str) -> Callable[[Callable], SectionCheck]:
+    """A section check from a function returning the quoted words (empty: nothing found)."""
+
+    def wrap(items_of: Callable[[SectionState, Profile, set[str]], list[str]]) -> SectionCheck:
+        def check(section, profile, grounded):
+            items = items_of(section, profile, grounded)
+            return Finding("", kind, message, items) if items else None
+
+        return check
+
+    return wrap
+
+
+@_finding("占位符", "还有占位符未替换，请改为实际的名称或日期。")
+def _placeholders(section, profile, grounded):
+    return sorted(set(PLACEHOLDER.findall(section.text)))
+
+
+@_finding("待补充", "有需要补充的信息。")
+def _to_fill(section, profile, grounded):
+    return [m.strip() or "未说明" for m in TO_FILL.findall(section.text)]
+
+
+@_finding("繁体字", "含有繁体字，请改为简体。")
+def _traditional(section, profile, grounded):
+    text = section.text
+    if not has_traditional(text):
+        return []
+    return sorted({a for a, b in zip(text, to_simplified(text), strict=False) if a != b})
+
+
+@_finding("拼音", "含有夹在文字中的拼音，请删除。")
+def _pinyin(section, profile, grounded):
+    return ["拼音"] if has_pinyin(section.text) else []
+
+
+@_finding(
+    "范文专名",
+    "这些地名、单位、人名、品牌或说法来自其他社区的范文，社区信息中没有：请改为本社区的实际，或删除。",
+)
+def _sample_names(section, profile, grounded):
+    return [s.word for s in foreign_specifics(section.text, profile) if s.kind != "类型用语"]
+
+
+def _type_words(section, profile, grounded):
+    words = [s.word for s in foreign_specifics(section.text, profile) if s.kind == "类型用语"]
+    if not words:
+        return None
+    own = f"本社区是“{profile.community_type}”" if profile.community_type else "社区类型未选择"
+    return Finding(
+        "",
+        "类型用语",
+        f"这些是其他类型社区的说法（{own}）：请删除，或改为符合本社区的说法。",
+        words,
     )
+
+
+@_finding("范文数字", "范文中的数字，请按本社区实际核实：社区信息中没有这些数字。")
+def _figures(section, profile, grounded):
+    return sample_figures(section.text, grounded)
+
+
+@_finding("句子不完整", "这些句子缺少主干或在中途断开，请补全或删除。")
+def _dangling(section, profile, grounded):
+    return dangling_sentences(section.text)
+
+
+@_finding("单项列表", "这一层只有一项，请补充第二项，或改为一段文字。")
+def _single_items(section, profile, grounded):
+    return single_item_lists(section.text)
+
+
+@_finding("重复", "这些句子在本节中重复出现，请删去其一。")
+def _repeats(section, profile, grounded):
+    return repeated_within(section.text)
+
+
+@_finding("叠词", "这些词连写了两遍，请删去一个。")
+def _doubled(section, profile, grounded):
+    return doubled_words(section.text)
+
+
+@_finding("目标矛盾", "同一指标有不同的数值，请统一。")
+def _rates(section, profile, grounded):
+    return conflicting_rates(section.text)
+
+
+def _length(section, profile, grounded):
+    size = len(re.sub(r"\s", "", section.text))
+    if 0.4 * section.length <= size <= 2.5 * section.length:
+        return None
+    advice = "补充。" if size < section.length else "精简。"
+    return Finding("", "篇幅", f"本节约 {size} 字，建议篇幅约 {section.length} 字，请酌情{advice}")
+
+
+@_finding("编号", "小标题编号不连续。")
+def _numbering(section, profile, grounded):
+    return numbering_problems(section.text)
+
+
+SECTION_CHECKS: tuple[SectionCheck, ...] = (
+    _placeholders,
+    _to_fill,
+    _traditional,
+    _pinyin,
+    _sample_names,
+    _type_words,
+    _figures,
+    _dangling,
+    _single_items,
+    _repeats,
+    _doubled,
+    _rates,
+    _length,
+    _numbering,
+)
+
+
+def check_draft(draft: Draft, outline: Outline) -> list[Finding]:
+    """Every finding on a draft: the whole plan first, then section by section."""
+    profile = draft.profile
+    findings = _plan_findings(draft, outline)
+    # What grounds a figure: the profile, and the year's key dates (a schedule is built on them).
+    grounded = grounding(profile.facts_text()) | grounding(key_dates_text(outline, profile.year))
+    seen: dict[str, str] = {}
+    for head, section in zip(draft.headings(), draft.sections, strict=True):
+        if not section.text.strip():
+            findings.append(Finding(head, "缺少章节", "本节还没有内容，请生成或填写。"))
+            continue
+        version = section.version
+        if version and not version.complete:
+            message = version.error or "本节生成中断，内容不完整，请重新生成。"
+            findings.append(Finding(head, "未完成", message))
+        for check in SECTION_CHECKS:
+            if found := check(section, profile, grounded):
+                findings.append(Finding(head, found.kind, found.message, found.items))
+        if repeated := _repeated_across(section.text, head, seen):
+            findings.append(
+                Finding(head, "重复", "这些句子在前面的章节已经出现，请删改其一。", repeated)
+            )
+    findings += _across_sections(draft)
+    return findings
+
+
+def _repeated_across(text: str, head: str, seen: dict[str, str]) -> list[str]:
+    repeated = []
+    for sentence in sentences(text.replace("\n", "。")):
+        key = sentence_key(sentence)
+        if len(key) < MIN_REPEAT:
+            continue
+        if key in seen and seen[key] != head:
+            repeated.append(sentence)
+        seen.setdefault(key, head)
+    return repeated
+
+
+def _plan_findings(draft: Draft, outline: Outline) -> list[Finding]:
+    """What concerns the plan as a whole: its sections, the community type, the 落款 date."""
+    profile = draft.profile
+    findings = []
     if not profile.community_type:
         findings.append(community_type_finding(profile.notes))
     titles = [s.title for s in draft.sections]
     for spec in outline.sections:
         if spec.title not in titles:
             findings.append(Finding("全文", "缺少章节", f"缺少“{spec.title}”一节，请补上。"))
-    seen: dict[str, str] = {}
-    for head, section in zip(draft.headings(), draft.sections, strict=True):
-        text = section.text
-        version = section.version
-        if not text.strip():
-            findings.append(Finding(head, "缺少章节", "本节还没有内容，请生成或填写。"))
-            continue
-        if version and not version.complete:
-            findings.append(
-                Finding(head, "未完成", version.error or "本节生成中断，内容不完整，请重新生成。")
-            )
-        if found := sorted(set(PLACEHOLDER.findall(text))):
-            findings.append(
-                Finding(head, "占位符", "还有占位符未替换，请改为实际的名称或日期。", found)
-            )
-        if found := [m.strip() or "未说明" for m in TO_FILL.findall(text)]:
-            findings.append(Finding(head, "待补充", "有需要补充的信息。", found))
-        if has_traditional(text):
-            chars = sorted({a for a, b in zip(text, to_simplified(text), strict=False) if a != b})
-            findings.append(Finding(head, "繁体字", "含有繁体字，请改为简体。", chars))
-        if has_pinyin(text):
-            findings.append(Finding(head, "拼音", "含有夹在文字中的拼音，请删除。"))
-        grounded = set(grounded_common)
-        for passage in version.passages if version else []:
-            grounded |= grounding(passage.text)
-        if unknown := sorted(
-            set(numbers(PLACEHOLDER.sub("", text))) - grounded, key=lambda n: (len(n), n)
-        ):
-            findings.append(
-                Finding(
-                    head,
-                    "待核实",
-                    "这些数字既不在社区信息中，也不在所引范文中，请核实后保留或删除。",
-                    unknown,
-                )
-            )
-        repeated = []
-        for sentence in sentences(text.replace("\n", "。")):
-            key = sentence_key(sentence)
-            if len(key) < MIN_REPEAT:
-                continue
-            if key in seen and seen[key] != head:
-                repeated.append(sentence)
-            seen.setdefault(key, head)
-        if repeated:
-            findings.append(
-                Finding(head, "重复", "这些句子在前面的章节已经出现，请删改其一。", repeated)
-            )
-        size = len(re.sub(r"\s", "", text))
-        if size < 0.4 * section.length or size > 2.5 * section.length:
-            findings.append(
-                Finding(
-                    head,
-                    "篇幅",
-                    f"本节约 {size} 字，建议篇幅约 {section.length} 字，请酌情"
-                    + ("补充。" if size < section.length else "精简。"),
-                )
-            )
-        if problems := numbering_problems(text):
-            findings.append(Finding(head, "编号", "小标题编号不连续。", problems))
+    if not profile.date.strip():
+        findings.append(Finding("全文", "落款日期", "落款没有日期：请在社区信息中填写落款日期。"))
     return findings
+
+
+def _across_sections(draft: Draft) -> list[Finding]:
+    """Priorities with no content of their own, and more than one leading group."""
+    findings = []
+    tasks = [
+        (head, s)
+        for head, s in zip(draft.headings(), draft.sections, strict=True)
+        if s.role == "任务措施"
+    ]
+    if tasks and draft.profile.priorities:
+        head, section = tasks[0]
+        missing = [p for p in draft.profile.priorities if not _has_content(p, section.text)]
+        if missing:
+            findings.append(
+                Finding(
+                    head,
+                    "重点无内容",
+                    "这些工作重点没有写出具体做法（由谁做、怎么做、做到什么程度），请补充。",
+                    missing,
+                )
+            )
+    groups = [
+        (head, sentence)
+        for head, s in zip(draft.headings(), draft.sections, strict=True)
+        for sentence in _sentences(s.text)
+        if _LEADING_GROUP.search(sentence)
+    ]
+    if len(groups) > 1:
+        findings.append(
+            Finding(
+                groups[1][0],
+                "重复",
+                "计划中成立了不止一个领导小组（或工作小组），请合并为一个。",
+                [sentence for _, sentence in groups],
+            )
+        )
+    return findings
+
+
+def _has_content(priority: str, text: str) -> bool:
+    """Whether a section says something about a priority beyond its heading, or marks what
+    is missing with 【待补充】 (then the 待补充 finding speaks for it)."""
+    head = re.split(r"[，。；]", priority.strip("。 "))[0]
+    for line in _lines(text):
+        if head[:6] in line:
+            rest = _body(line).replace(head, "", 1).strip("。；， ")
+            return len(rest) >= 10 or bool(TO_FILL.search(rest))
+    return False
 
 
 def community_type_finding(notes: str) -> Finding:

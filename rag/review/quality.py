@@ -3,6 +3,7 @@ has to look at (marked by a finding or a 【待补充】), and the time drafting
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -27,17 +28,24 @@ class DraftReport:
 def draft_report(name: str, draft: Draft, findings: list[Finding], seconds: float) -> DraftReport:
     """Count a draft's findings by kind and the sentences that quote a finding's words."""
     report = DraftReport(name, Counter(f.kind for f in findings), seconds=seconds)
-    by_section: dict[str, list[str]] = {}
+    by_section: dict[str, list[re.Pattern]] = {}
     for f in findings:
-        by_section.setdefault(f.section, []).extend(i for i in f.items if len(i) >= 2)
+        by_section.setdefault(f.section, []).extend(_quoted(f))
     for head, section in zip(draft.headings(), draft.sections, strict=True):
         quoted = by_section.get(head, [])
         for line in section.text.split("\n"):
             for sentence in sentences(line):
                 report.sentences += 1
-                if TO_FILL.search(sentence) or any(q in sentence for q in quoted):
+                if TO_FILL.search(sentence) or any(q.search(sentence) for q in quoted):
                     report.marked += 1
     return report
+
+
+def _quoted(finding: Finding) -> list[re.Pattern]:
+    """What a finding quotes, as patterns to find in a sentence (a figure stands alone)."""
+    if finding.kind == "范文数字":
+        return [re.compile(rf"(?<![\d.]){re.escape(i)}(?![\d.])") for i in finding.items]
+    return [re.compile(re.escape(i)) for i in finding.items if len(i) >= 2]
 
 
 def format_reports(reports: list[DraftReport]) -> str:

@@ -57,6 +57,38 @@ def cn_number(text: str) -> int:
     return digits.index(text) + 1
 
 
+# A sentence that is only an adverbial ("依托原厂专职消防队退休骨干。") or stops mid-way.
+_FRAGMENT_START = re.compile(r"^(?:依托|通过|围绕|按照|结合|利用|借助|根据|针对|对于)")
+_FRAGMENT_END = re.compile(r"(?:由|和|及|与|的|对|在|将|把|以|为|等|、|…|……)[。；！？]?$")
+# What a sentence of a plan does: without one of these after 依托…, nothing is said.
+_ACTION = re.compile(
+    r"开展|组织|建立|落实|推进|做好|加强|实行|实施|举办|召开|进行|完成|提供|设立|发挥|参与|宣传|"
+    r"走访|排查|开设|建成|形成|提高|提升|确保|实现|推动|配合|协助|帮助|服务|引导|动员|邀请|培训|"
+    r"检查|整治|签订|招募|带动|吸纳|安排|负责|制定|完善|健全|打造|创建|保障|筹集|列支|使用|宣讲|"
+    r"办|抓|搭建|成立|增强|营造|筑牢|守住|聚焦|突出|坚持|深化|解决|化解|覆盖|调解|救助|慰问|关爱|"
+    # 借助部队力量, 发挥阵地作用: a heading that names what is used and for what
+    r"力量|作用|优势|资源|阵地|平台|载体"
+)
+
+
+def is_fragment(sentence: str) -> bool:
+    """A sentence without its main part: an adverbial alone, a dangling word at its end, or a
+    quote or bracket left open."""
+    core = sentence.strip().rstrip("。；！？")
+    if len(core) < 4:
+        return False
+    return bool(
+        (
+            _FRAGMENT_START.match(core)
+            and not re.search("[，：；]", core)
+            and not _ACTION.search(core)
+        )
+        or _FRAGMENT_END.search(core + "。")
+        or core.count("“") != core.count("”")
+        or core.count("（") != core.count("）")
+    )
+
+
 def sentences(text: str) -> list[str]:
     """A paragraph's sentences, each with its end punctuation."""
     return [s.strip() for s in SENTENCE.findall(text) if s.strip()]

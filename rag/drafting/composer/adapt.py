@@ -13,8 +13,9 @@ from functools import cached_property
 
 from rag.plan.outlines import Outline
 from rag.plan.profile import Profile
-from rag.text.tokens import tagged, word_frequency
-from rag.text.zh import PLACEHOLDER
+from rag.plan.specifics import foreign_specifics, is_proper_name
+from rag.text.tokens import tagged
+from rag.text.zh import PLACEHOLDER, is_fragment
 
 _CLAUSE = re.compile(r"([^，；：]*)([，；：]?)")
 _INSTITUTION = (
@@ -32,27 +33,8 @@ _NORM = re.compile(
     r"\d{1,2}月(?:\d{1,2}日)?|\d{1,2}日|\d+周?岁|\d+时(?:\d+分)?|第\d+"
 )
 _YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?=年|－|-|至)")
-# Words jieba tags as names that are common nouns of the field.
-_NOT_NAMES = frozenset(
-    "雷锋 中华人民共和国 中国 中华 中华民族 青少年 双拥 中心广场 党中央 国务院 人民 全国 "
-    "八一 建军节 重阳 重阳节 春节 元旦 清明 端午 中秋 国庆 七一 五四 六一 三八 学雷锋 马克思 "
-    "毛泽东 邓小平 习近平 新时代 长江 黄河 网格 社工 红领巾 巾帼 夕阳红 银发 关工委 "
-    "时间银行 光荣牌 光荣之家 平安 文明 和谐 幸福 温馨 爱心 阳光 同心 邻里 乡邻 街坊 "
-    "老兵 老街坊 老师傅 小小 民警 居委会 党委 党支部 党总支 志愿 公众号 微信群".split()
-)
-
-
-_PLACE_END = re.compile(r"[省市区县镇乡村庄苑府湾园河湖街巷路里城]$")
-_GENERIC_PLACES = frozenset(
-    "城市 老城区 城中村 新家园 古城 新城 城镇 小区 社区 校园 家园 公园 花园 乐园 城区 市区 "
-    "景区 园区 街区 辖区 片区 库区 山区 郊区 农村 乡村 街巷 道路 马路 沿河 河湖 江河 文明城市 "
-    "夏令营 入园 临街 临河".split()
-)
-_SURNAMES = frozenset(
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
-    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝"
-    "龚邵万钱严覃武戴莫孔向汤"
-)
+# A word written twice by placeholder replacement: 辖区辖区小学.
+_DOUBLED = re.compile(r"([\u4e00-\u9fff]{2,4})\1(?=[\u4e00-\u9fff])")
 
 
 @dataclass(frozen=True)
@@ -141,7 +123,8 @@ class Adapter:
         ]
 
     def sentence(self, sentence: str, topic_check: bool = False) -> str | None:
-        """The sentence adapted, with unusable clauses removed; None when its subject goes."""
+        """The sentence adapted, with unusable clauses removed; None when its subject goes,
+        when what is left is no longer a whole sentence, or when it is another community's."""
         sentence = self.replace_placeholders(sentence.strip())
         end = re.search(r"[。！？；：]+[”’」）]*$", sentence)
         ending = end[0] if end else "。"
@@ -160,19 +143,10 @@ class Adapter:
         ):
             return None
         text = "".join(c + d for c, d in kept[:-1]) + kept[-1][0]
-        if text.count("“") != text.count("”") or text.count("《") != text.count("》"):
+        if text.count("《") != text.count("》"):
             return None
-        if text.count("（") != text.count("）"):
+        text = _DOUBLED.sub(r"\1", text.rstrip("，、；：")) + ending
+        if len(text) < 7 or is_fragment(text):
             return None
-        return text.rstrip("，、；：") + ending if len(text) >= 6 else None
-
-
-def is_proper_name(word: str, tag: str) -> bool:
-    """A place (…苑, …市, …河) or a person (surname + given name) as jieba tags them."""
-    if word in _NOT_NAMES or len(word) < 2:
-        return False
-    if tag == "ns":
-        return bool(_PLACE_END.search(word)) and word not in _GENERIC_PLACES
-    if tag in ("nr", "nrt") and 2 <= len(word) <= 3 and word[0] in _SURNAMES:
-        return word_frequency(word) < 100
-    return False
+        # A sentence that names, claims or speaks as another community goes whole.
+        return None if foreign_specifics(text, self.profile) else text

@@ -131,8 +131,17 @@ def _bigrams(text: str) -> set[str]:
 
 
 def _similar_heading(a: str, b: str) -> bool:
+    return _similar(a, b, 0.34)
+
+
+def _similar(a: str, b: str, threshold: float = 0.3) -> bool:
+    """Whether two texts share most of their character pairs (the same thing said twice)."""
     x, y = _bigrams(a), _bigrams(b)
-    return bool(x and y) and len(x & y) / len(x | y) >= 0.34
+    return bool(x and y) and len(x & y) / min(len(x), len(y)) >= threshold + 0.2
+
+
+def unit_text(unit: Unit) -> str:
+    return unit.heading + "".join(unit.body)
 
 
 class Composer:
@@ -189,6 +198,8 @@ class Composer:
         size = sum(map(len, lead)) + sum(len(h) + sum(map(len, b)) for h, b, _ in items)
         want_items = section.role != "指导思想"
         only_preferred = any(u.is_item == want_items for u in ordered)
+        said_once: set[str] = set()
+        chosen = ["".join(body) for _, body, _ in items]
         for _, body, _ in items:
             seen.update(sentence_key(s) for s in body)
         for unit in ordered:
@@ -200,11 +211,17 @@ class Composer:
                 continue
             if unit.heading and any(_similar_heading(unit.heading, h) for h, _, _ in items):
                 continue
+            if said_once & (topics := _once_topics(unit)):
+                continue  # one leading group, one funding item, one value per rate
+            if any(_similar(unit_text(unit), other) for other in chosen):
+                continue  # the same thing said in other words
             body = [s for s in unit.body if sentence_key(s) not in seen]
             subs = [s for s in unit.subitems if sentence_key(s) not in seen][:MAX_SUBITEMS]
             if not body and not subs:
                 continue
             seen.update(sentence_key(s) for s in body + subs)
+            said_once |= topics
+            chosen.append(unit_text(unit))
             used.append(unit.id)
             if unit.is_item:
                 items.append((unit.heading, body, subs))
@@ -213,13 +230,14 @@ class Composer:
             size += unit.size()
         if section.role == "目标" and size < 0.6 * section.length:
             items += [
-                (p.strip("。"), ["年内取得实效，做到有计划、有台账、有成效。"], [])
+                ("", [f"{_head(p)}：【待补充：年度目标，如完成时限和可衡量的标准】"], [])
                 for p in job.profile.priorities
             ][: max(0, 5 - len(items))]
         if not used and not items and not lead:
-            raise NoMoreVariants(
-                f"范文库中没有可用于“{section.title}”的片段：请在范文库中补充同类范文，或直接填写本节。"
-            )
+            if avoid:
+                raise _exhausted(section.title)
+            # nothing in the library fits this community: say what the section needs
+            prose = [f"【待补充：{section.purpose}】"]
         if avoid and set(used) in job.earlier_unit_sets:
             raise _exhausted(section.title)
         text = layout(lead, prose, items)
@@ -236,25 +254,40 @@ class Composer:
     def _priority_items(
         self, job: SectionJob, units: list[Unit]
     ) -> list[tuple[str, list[str], list[str]]]:
-        """The user's priorities as the first items, each with the closest sample sentences."""
+        """The user's priorities as the first items: the profile's facts about each, and the
+        sample sentences really about it; what is missing is marked 【待补充】, never filled
+        with a stock sentence."""
         items = []
         pool = [(s, set(tokenize(s))) for u in units for s in (*u.body, *u.subitems)]
         taken: set[str] = set()
         for priority in job.profile.priorities:
-            head = re.split(r"[，。；]", priority.strip("。 "))[0]
+            head = _head(priority)
             want = set(tokenize(priority))
+            core = want - _GENERIC_TERMS
+            # The priority's own term (电动自行车, not 自行车): what a sentence must be about.
+            term = max(core, key=len, default="")
             scored = sorted(
-                ((len(want & toks), s) for s, toks in pool if s not in taken),
+                (
+                    (len(want & toks), s)
+                    for s, toks in pool
+                    if s not in taken and term and term in s  # about this priority, not near it
+                ),
                 key=lambda x: -x[0],
             )
-            body = [s for score, s in scored[:2] if score >= 2]
+            body: list[str] = []
+            for score, s in scored[:3]:
+                if score >= 2 and len(body) < 2 and not any(_similar(s, b) for b in body):
+                    body.append(s)
             taken.update(body)
             rest = priority[len(head) :].strip("，。； ")
             lead = [rest + "。"] if rest else []
+            lead += [
+                f"本社区现有{fact_phrase(k, v)}。"
+                for k, v in job.profile.facts.items()
+                if set(tokenize(k)) & core
+            ]
             if not body:
-                body = [
-                    "围绕这一重点明确责任人和完成时限，纳入社区年度重点工作台账，按月跟踪推进。"
-                ]
+                body = [f"【待补充：{head}的具体做法，如由谁负责、多长时间一次、做到什么标准】"]
             items.append((head, lead + body, []))
         return items
 
@@ -263,7 +296,7 @@ class Composer:
         parts = [s for s in [facts_sentence(job.profile), job.profile.notes] if s]
         if job.profile.priorities:
             parts.append(
-                f"本年度{job.outline.work_name}的重点是：{'；'.join(p.strip('。；') for p in job.profile.priorities)}"
+                f"本年度{job.outline.work_name}的重点是：{'、'.join(p.strip('。；') for p in job.profile.priorities)}"
             )
         if not parts:
             parts = ["【待补充：社区基本情况，如住户和人口数、本项工作对象的底数和特点】"]
@@ -315,6 +348,31 @@ def _named(kd: KeyDate) -> str:
     return f"{kd.name}。" if kd.name else ""
 
 
+# Words of a priority that say what kind of work it is, not what it is about.
+_GENERIC_TERMS = frozenset(
+    "建设 管理 规范化 规范 提升 加强 服务 活动 推进 完善 落实 提高 深化 开展 做好 工作 机制 "
+    "体系 常态化 专项 重点 全面 进一步 持续 定期 主题".split()
+)
+# What a plan says once: a unit about one of these is left out when one was already used.
+_ONCE = {
+    "领导小组": re.compile(r"领导小组|工作小组"),
+    "经费": re.compile(r"经费"),
+}
+_RATE = re.compile(r"([\u4e00-\u9fff]{2,8}?率)[^，。；\d]{0,6}?\d+(?:\.\d+)?%")
+
+
+def _head(priority: str) -> str:
+    """A priority's heading: its text up to the first comma or full stop."""
+    return re.split(r"[，。；]", priority.strip("。 "))[0]
+
+
+def _once_topics(unit: Unit) -> set[str]:
+    """The say-once topics of a unit, and each rate it gives a value for (参与率 …)."""
+    text = unit.heading + "".join(unit.body + unit.subitems)
+    topics = {name for name, pattern in _ONCE.items() if pattern.search(text)}
+    return topics | {m[1][-3:] for m in _RATE.finditer(text)}
+
+
 def _has_situation(outline: Outline) -> bool:
     return any(s.role == "情况" for s in outline.sections)
 
@@ -342,15 +400,24 @@ def _round_robin(units: list[Unit]) -> list[Unit]:
     return out
 
 
+def _sentence(text: str) -> str:
+    text = text.rstrip("；，、")
+    return text if text.endswith(("。", "！", "？")) else text + "。"
+
+
 def layout(lead: list[str], prose: list[str], items: list[tuple[str, list[str], list[str]]]) -> str:
-    """Paragraphs and renumbered items: （一）heading。body, then 1.sub-item lines."""
+    """Paragraphs and renumbered items: （一）heading。body, then 1.sub-item lines. A list of
+    one is no list: a lone sub-item joins its item's text, a lone item becomes a paragraph."""
     lines = []
     if lead:
         lines.append("".join(lead))
     lines += prose
     for n, (head, body, subs) in enumerate(items, 1):
+        if len(subs) == 1:
+            body, subs = [*body, _sentence(subs[0])], []
         head_text = f"{head}。" if head else ""
-        lines.append(f"（{cn_numeral(n)}）{head_text}{''.join(body)}")
+        number = f"（{cn_numeral(n)}）" if len(items) > 1 else ""
+        lines.append(f"{number}{head_text}{''.join(body)}")
         lines += [f"{m}.{s}" for m, s in enumerate(subs, 1)]
     return "\n".join(re.sub(r"[；，、]$", "。", line) for line in lines)
 

@@ -1,0 +1,192 @@
+"""What in a text belongs to one particular community, and so is false for any other.
+
+A sample plan names its own places, estates, schools, companies and people, its project
+brands ("巧手匠"志愿服务队), makes claims about itself (位于城区北部, 通过市级复审), counts its
+own people and sets its own targets, and speaks the words of its kind of community (安置小区,
+集体分红, 原厂 …). The composer uses this to keep such words out of a plan, and the checks to
+flag them in any draft, composed or written by a model, unless the profile says them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rag.plan.community import COMMUNITY_TYPES
+from rag.plan.profile import Profile
+from rag.text.tokens import tagged, word_frequency
+
+# Words jieba tags as names that are common nouns of the field.
+NOT_NAMES = frozenset(
+    "雷锋 中华人民共和国 中国 中华 中华民族 青少年 双拥 中心广场 党中央 国务院 人民 全国 "
+    "八一 建军节 重阳 重阳节 春节 元旦 清明 端午 中秋 国庆 七一 五四 六一 三八 学雷锋 马克思 "
+    "毛泽东 邓小平 习近平 新时代 长江 黄河 网格 社工 红领巾 巾帼 夕阳红 银发 关工委 "
+    "时间银行 光荣牌 光荣之家 平安 文明 和谐 幸福 温馨 爱心 阳光 同心 邻里 乡邻 街坊 "
+    "老兵 老街坊 老师傅 小小 民警 居委会 党委 党支部 党总支 志愿 公众号 微信群 力争 华夏 五老".split()
+)
+_PLACE_END = re.compile(r"[省市区县镇乡村庄苑府湾园河湖街巷路里城]$")
+GENERIC_PLACES = frozenset(
+    "城市 老城区 城中村 新家园 古城 新城 城镇 小区 社区 校园 家园 公园 花园 乐园 城区 市区 "
+    "景区 园区 街区 辖区 片区 库区 山区 郊区 农村 乡村 街巷 道路 马路 沿河 河湖 江河 文明城市 "
+    "夏令营 入园 临街 临河 全市 全区 全县 本市 本区 我市 我区 各区".split()
+)
+_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝"
+    "龚邵万钱严覃武戴莫孔向汤"
+)
+# A named place or body: a proper word followed by what it is (南岗片区, 实验小学, 永辉超市).
+_NAMED_SUFFIX = (
+    "片区|小区|花园|家园|社区|村|庄|路|大街|街|巷|里|广场|菜市场|市场|物流园|小学|中学|学校|幼儿园|"
+    "医院|卫生院|派出所|消防救援站|物业公司|物业|公司|集团|厂|超市|商场|酒店|银行"
+)
+_SUFFIX_WORD = re.compile(rf"^(?:{_NAMED_SUFFIX})$")
+_PROPER_TAGS = frozenset({"ns", "nr", "nrt", "nz", "nt", "nrfg"})
+# What may stand before such a word without naming anything (辖区小学, 周边超市, 各小区).
+_GENERIC_BEFORE = frozenset(
+    "辖区 本 该 各 全 周边 附近 相关 所在 社区 居民 老旧 新建 安置 商品房 农贸 城中 沿街 临街 "
+    "驻区 驻地 共建 重点 每个 各个 其他 所有 所属 这些 有关 当地 学校 中小 大中 公办 民办 "
+    "一个 两个 几个 个别 部分 主要 城区 小区 背街 沿线 周围 物业 专业 属地 同一 隔壁 "
+    "街道 市 区 县 镇 乡 村 街 路 医 工 校 厂 会同 联合 协调 依托 通过 组织 邀请 联系 对接 配合 "
+    "走进 深入 进入 前往 督促 指导 动员 农商 加工 商业 居民区 住宅 老年 儿童".split()
+)
+# A project or team brand in quotes: "巧手匠"志愿服务队, ‘红管家’服务站.
+_BRAND = re.compile(
+    r"[“‘「'\"]([\u4e00-\u9fff]{2,8})[”’」'\"]"
+    r"(?=(?:志愿服务队|志愿者服务队|服务队|志愿队|小分队|宣讲团|工作室|驿站|服务站|之家|课堂|"
+    r"议事会|品牌|项目|联盟|调解室|书屋|茶话会|分享会|集市|活动))"
+    r"|[“‘「]([\u4e00-\u9fff]{2,6}(?:食堂|学堂|讲堂|书屋|驿站|课堂|之家|工作室|服务队|超市|银行|书院))[”’」]"
+)
+# Claims a sample makes about itself.
+_CLAIM = re.compile(
+    r"位于[\u4e00-\u9fff]{2,12}|"
+    r"(?:通过|迎接)[\u4e00-\u9fff]{0,12}(?:复审|复查|验收|评审|考评)|"
+    r"(?:被评为|荣获|获评|创成|被命名为)[\u4e00-\u9fff“”]{2,20}|"
+    r"辖区(?:内)?(?:有|共有|现有)[^，。；]{0,20}?\d+(?:个|家|所|座|处|条)|"
+    r"(?:目前|当前|现在)(?:突出|存在|主要)?的?(?:问题|困难|短板)(?:有|是|主要是)?|"
+    # another community's counts in words: 两个小区, 三家物业企业
+    r"[两二三四五六七八九十]+[个家所座栋片](?:小区|网格|片区|院落|楼院|单位|学校|物业企业|"
+    r"物业公司|物业|企业|商户|居民小组)|"
+    # the setting of another community: a logistics park, a building-materials market
+    r"物流园|建材市场|批发市场|工业园|产业园|火车站|高速路口"
+)
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+# Words of a kind of community that a word list cannot hold (原机械厂, 原纺织厂).
+_TYPE_PATTERNS = {"单位型社区": re.compile(r"原[\u4e00-\u9fff]{1,4}(?:厂|矿|公司)")}
+# Schools named by a number or a common school name: 第二中学, 实验小学.
+_SCHOOL = re.compile(
+    r"(?:第[一二三四五六七八九十]+|实验|育才|育英|明德|外国语)(?:中学|小学|幼儿园)"
+)
+
+
+@dataclass(frozen=True)
+class Specific:
+    """A word of one community: its text and what it is (地名 单位 人名 品牌 说法 类型用语)."""
+
+    word: str
+    kind: str
+
+
+def is_proper_name(word: str, tag: str) -> bool:
+    """A place (…苑, …市, …河) or a person (surname + given name) as jieba tags them."""
+    if word in NOT_NAMES or len(word) < 2:
+        return False
+    if tag == "ns":
+        return bool(_PLACE_END.search(word)) and word not in GENERIC_PLACES
+    if tag in ("nr", "nrt") and 2 <= len(word) <= 3 and word[0] in _SURNAMES:
+        return word_frequency(word) < 100
+    return False
+
+
+def _named_places(words: list[tuple[str, str]]) -> list[str]:
+    """南岗片区, 实验小学, 前营村, 机械厂: a proper word joined to the kind of place it is."""
+    found = []
+    for i, (word, tag) in enumerate(words):
+        if _SUFFIX_WORD.match(word):
+            if i == 0:
+                continue
+            before, before_tag = words[i - 1]
+            if (
+                len(before) >= 2
+                and _HAN.match(before)
+                and before not in _GENERIC_BEFORE
+                and (
+                    before_tag in _PROPER_TAGS
+                    or (before_tag == "n" and word_frequency(before) < 2000 and word != "社区")
+                )
+                and before not in NOT_NAMES
+            ):
+                found.append(before + word)
+        elif (
+            len(word) >= 3
+            and (m := re.search(rf"(?:{_NAMED_SUFFIX})$", word))
+            and word[: m.start()] not in _GENERIC_BEFORE
+            and word not in GENERIC_PLACES
+            and (tag in _PROPER_TAGS or word_frequency(word) == 0)  # a name, or a coined word
+        ):
+            found.append(word)
+    return found
+
+
+def specifics(text: str) -> list[Specific]:
+    """The words of a text that only one community can say of itself, in order of appearance."""
+    plain = re.sub(r"[^\u4e00-\u9fff]", "，", text)
+    words = tagged(plain)
+    found = [Specific(w, "地名" if t == "ns" else "人名") for w, t in words if is_proper_name(w, t)]
+    found += [Specific(w, "单位") for w in _named_places(words)]
+    found += [Specific(m[0], "单位") for m in _SCHOOL.finditer(text)]
+    found += [
+        Specific(name, "品牌")
+        for m in _BRAND.finditer(text)
+        if (name := m[1] or m[2]) not in NOT_NAMES
+    ]
+    found += [Specific(m[0], "说法") for m in _CLAIM.finditer(text)]
+    seen: set[str] = set()
+    ordered = []
+    for s in sorted(found, key=lambda s: text.find(s.word)):
+        if s.word not in seen and not any(s.word in other.word for other in found if other != s):
+            seen.add(s.word)
+            ordered.append(s)
+    return ordered
+
+
+def type_words(text: str, community_type: str | None) -> list[str]:
+    """Words of another kind of community than the given one (any kind when none is given)."""
+    own = set(COMMUNITY_TYPES[community_type].words) if community_type else set()
+    found = [
+        w
+        for name, t in COMMUNITY_TYPES.items()
+        if name != community_type
+        for w in t.words
+        if w in text and w not in own
+    ]
+    for name, pattern in _TYPE_PATTERNS.items():
+        if name != community_type:
+            found += [m[0] for m in pattern.finditer(text)]
+    return found
+
+
+def profile_text(profile: Profile) -> str:
+    """Everything the user wrote about the community: what it says is true of it."""
+    return "\n".join((profile.facts_text(), profile.parent, profile.community))
+
+
+def foreign_specifics(text: str, profile: Profile) -> list[Specific]:
+    """The specifics and other kinds' words in a text that the profile does not say."""
+    own = profile_text(profile)
+    own_numbers = set(re.findall(r"\d+(?:\.\d+)?", own))
+    found = [
+        s
+        for s in specifics(text)
+        if s.word not in own
+        # 辖区有网格14个 restates the profile's own count
+        and not (
+            s.kind == "说法"
+            and set(re.findall(r"\d+(?:\.\d+)?", s.word)) <= own_numbers
+            and re.search(r"\d", s.word)
+        )
+    ]
+    found += [
+        Specific(w, "类型用语") for w in type_words(text, profile.community_type) if w not in own
+    ]
+    return found
