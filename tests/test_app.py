@@ -305,3 +305,24 @@ def test_the_community_type_chosen_in_the_form_reaches_the_draft():
     draft = open_draft_store(get_settings()).load(at.query_params["draft"])
     assert draft.profile.community_type == "老城区"
     assert not any("未选择社区类型" in w.value for w in at.warning)
+
+
+def test_offline_mode_says_what_an_instruction_can_do_and_downloads_warn_of_marks():
+    from ui.draft_page import OFFLINE_INSTRUCTION
+
+    at = generated(new_app())
+    captions = [c.value for c in at.caption]
+    assert captions.count(OFFLINE_INSTRUCTION) == 5  # one under each section's instruction
+    draft = open_draft_store(get_settings()).load(at.query_params["draft"])
+    from rag.drafting.pipeline import outline_of
+    from rag.review.checks import check_draft
+
+    marks = [
+        f
+        for f in check_draft(draft, outline_of(draft.profile))
+        if f.kind in ("范文数字", "待补充", "范文专名", "类型用语")
+    ]
+    warning = [w.value for w in at.warning if "尚未处理" in w.value]
+    assert marks and len(warning) == 1
+    at.sidebar.radio(key="llm_mode").set_value("调用模型").run()
+    assert OFFLINE_INSTRUCTION not in [c.value for c in at.caption]

@@ -15,7 +15,7 @@ from rag.plan.draft import Draft
 from rag.plan.outlines import load_outlines
 from rag.plan.profile import make_profile
 from rag.review.checks import check_draft
-from rag.text.zh import PLACEHOLDER, sentence_key, sentences
+from rag.text.zh import PLACEHOLDER, cn_numeral, sentence_key, sentences
 
 FULL = {
     "community": "阳光社区",
@@ -59,6 +59,8 @@ def test_places_come_from_the_parent_unit():
         ("组织志愿服务，全年不少于20次，服务对象187名。", "组织志愿服务，全年不少于20次。"),
         # a count the user gave stays
         ("辖区有退役军人126名，逐一建立档案。", "辖区有退役军人126名，逐一建立档案。"),
+        # a placeholder after 辖区 does not write 辖区 twice
+        ("组织志愿者走进辖区××小学开展国防教育。", "组织志愿者走进辖区小学开展国防教育。"),
     ],
 )
 def test_sentences_are_adapted_to_the_profile(sample, adapted):
@@ -73,6 +75,10 @@ def test_sentences_are_adapted_to_the_profile(sample, adapted):
         "由××同志负责联络。",  # a placeholder that names a person
         "社区下辖锦华苑、滨河湾两个商品房小区。",  # another community's places
         "邀请张建国老师讲课。",  # a person's name
+        "依托社区“巧手匠”志愿服务队开展便民维修。",  # another community's brand
+        "利用安置小区电子屏宣传征兵政策。",  # another kind of community (this one: 老城区)
+        "力争年内通过市级双拥模范社区复审。",  # another community's claim
+        "依托辖区退休骨干，组建义务消防队23支。",  # without its count, only an adverbial is left
     ],
 )
 def test_sentences_with_other_communities_facts_are_dropped(sample):
@@ -214,3 +220,28 @@ def test_a_bare_profile_marks_what_is_missing_instead_of_inventing(hash_index):
     kinds = {f.kind for f in check_draft(draft, outline_of(draft.profile))}
     assert "待补充" in kinds
     assert "待核实" not in kinds
+
+
+def test_an_instruction_adds_its_entry_to_the_schedule(hash_index):
+    _, _, retriever = hash_index
+    draft = compose(retriever, "shuangyong")
+    index = [s.role for s in draft.sections].index("安排")
+    before = draft.sections[index].text
+    version = regenerate_section(
+        draft,
+        index,
+        retriever=retriever,
+        writer=Composer(),
+        instruction="增加春节走访慰问的具体安排",
+    )
+    lines = version.text.split("\n")
+    marked = [line for line in lines if "【待补充：春节走访慰问的具体安排" in line]
+    assert len(marked) == 1 and "元旦春节走访慰问" in marked[0]  # on its own key date
+    assert [re.sub("【.*】", "", line) for line in lines] == before.split("\n")
+    # a request for something the calendar does not hold becomes an entry of its own
+    other = regenerate_section(
+        draft, index, retriever=retriever, writer=Composer(), instruction="补充老兵理发义诊进楼院"
+    )
+    *entries, new, closing = other.text.split("\n")
+    assert new.startswith(f"（{cn_numeral(len(entries) + 1)}）老兵理发义诊进楼院。【待补充：")
+    assert "12月" in closing  # the year's summing-up stays last

@@ -23,6 +23,14 @@ from rag.plan.profile import make_profile, profile_errors
 from rag.review.checks import check_draft
 from ui import state
 
+OFFLINE_INSTRUCTION = (
+    "离线组合时，修改要求用来挑选与之相关的范文材料；在“时间安排”一节，会把要求的事项补到对应的节点，"
+    "细节以【待补充】标出。离线组合不会按要求改写句子，需要改写时请直接编辑，或改用模型。"
+)
+# Findings that mean the text says something not yet true of the community.
+MARKS_TO_RESOLVE = frozenset(
+    {"范文专名", "类型用语", "范文数字", "待补充", "占位符", "句子不完整", "重点无内容", "落款日期"}
+)
 ORIGINS = {"composer": "离线组合", "model": "模型", "edit": "手工修改"}
 
 
@@ -322,6 +330,8 @@ def section_view(draft: Draft, index: int, findings) -> None:
         undo = c3.button(
             "撤销", key=state.section_key("undo", draft.id, index), disabled=section.current <= 0
         )
+        if st.session_state[state.LLM_MODE] == state.OFFLINE:
+            st.caption(OFFLINE_INSTRUCTION)
         with st.expander(f"参考范文（{len(version.passages) if version else 0}）"):
             for p in version.passages if version else []:
                 st.text(f"《{p.title}》 · {p.section or '开头'}")
@@ -379,8 +389,13 @@ def section_view(draft: Draft, index: int, findings) -> None:
             st.rerun()
 
 
-def export_buttons(draft: Draft) -> None:
+def export_buttons(draft: Draft, findings: list) -> None:
     st.subheader("导出")
+    if marks := [f for f in findings if f.kind in MARKS_TO_RESOLVE]:
+        st.warning(
+            f"还有 {len(marks)} 处标记尚未处理（范文中的名称和数字、不属于本社区的说法、"
+            "待补充的内容等，见各节下方）：下载的文件会照原样保留它们，请处理后再正式使用。"
+        )
     cols = st.columns(3)
     for col, (suffix, label, mime) in zip(
         cols,
@@ -450,4 +465,4 @@ def page() -> None:
     for index, head in enumerate(draft.headings()):
         section_view(draft, index, by_section.get(head, []))
     st.text(f"{draft.author}\n{draft.date}".strip())
-    export_buttons(draft)
+    export_buttons(draft, findings)

@@ -31,6 +31,7 @@ COMMUNITY_TYPES: dict[str, CommunityType] = {
                 "老旧楼院",
                 "老旧小区",
                 "老街坊",
+                "老街",
                 "街巷",
                 "平房",
                 "大杂院",
@@ -67,6 +68,10 @@ COMMUNITY_TYPES: dict[str, CommunityType] = {
                 "本村",
                 "村民小组",
                 "合作社",
+                "原村委会",
+                "整建制",
+                "宅基地",
+                "拆迁安置",
             ),
         ),
         CommunityType(

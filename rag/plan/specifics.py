@@ -28,7 +28,8 @@ _PLACE_END = re.compile(r"[省市区县镇乡村庄苑府湾园河湖街巷路�
 GENERIC_PLACES = frozenset(
     "城市 老城区 城中村 新家园 古城 新城 城镇 小区 社区 校园 家园 公园 花园 乐园 城区 市区 "
     "景区 园区 街区 辖区 片区 库区 山区 郊区 农村 乡村 街巷 道路 马路 沿河 河湖 江河 文明城市 "
-    "夏令营 入园 临街 临河 全市 全区 全县 本市 本区 我市 我区 各区".split()
+    "夏令营 入园 临街 临河 全市 全区 全县 本市 本区 我市 我区 各区 山村 本村 新农村 村庄 "
+    "老旧小区 新建小区 安置小区 商品房小区 住宅小区 居民小区 开放式小区 各小区".split()
 )
 _SURNAMES = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
@@ -41,6 +42,7 @@ _NAMED_SUFFIX = (
     "医院|卫生院|派出所|消防救援站|物业公司|物业|公司|集团|厂|超市|商场|酒店|银行"
 )
 _SUFFIX_WORD = re.compile(rf"^(?:{_NAMED_SUFFIX})$")
+_PLACE_ONLY = re.compile(r"(?:村|庄|巷|片区|小区|花园|家园|菜市场)$")
 _PROPER_TAGS = frozenset({"ns", "nr", "nrt", "nz", "nt", "nrfg"})
 # What may stand before such a word without naming anything (辖区小学, 周边超市, 各小区).
 _GENERIC_BEFORE = frozenset(
@@ -122,7 +124,8 @@ def _named_places(words: list[tuple[str, str]]) -> list[str]:
             and (m := re.search(rf"(?:{_NAMED_SUFFIX})$", word))
             and word[: m.start()] not in _GENERIC_BEFORE
             and word not in GENERIC_PLACES
-            and (tag in _PROPER_TAGS or word_frequency(word) == 0)  # a name, or a coined word
+            # a name, a coined word, or a word that can only be a place (…村, …巷, …小区)
+            and (tag in _PROPER_TAGS or word_frequency(word) == 0 or _PLACE_ONLY.search(word))
         ):
             found.append(word)
     return found

@@ -306,20 +306,32 @@ class Composer:
         return Version(text, self.origin, passages=[], model=self.name, units=["profile"])
 
     def _schedule(self, job: SectionJob) -> Version:
-        """时间安排 from the plan type's key dates in the profile's year."""
+        """时间安排 from the plan type's key dates in the profile's year.
+
+        An instruction ("增加春节走访慰问的具体安排") adds what it asks for to the key date it
+        names, or as an entry of its own, with the details marked 【待补充】 (the composer
+        knows the calendar, not this community's arrangements); it may be given any time.
+        """
         outline, year = job.outline, job.profile.year
         layouts = ("month", "quarter")
         variant = len([u for u in job.avoid_units if u.startswith("schedule:")])
-        if variant >= len(layouts):
+        asked = _asked_for(job.instruction)
+        if variant >= len(layouts) and not asked:
             raise NoMoreVariants(
-                "“时间安排”的两种排法（按月份、按季度）都已用过：可以直接编辑本节。"
+                "“时间安排”的两种排法（按月份、按季度）都已用过：可以直接编辑本节，"
+                "或在修改要求中写明要补充的安排。"
             )
+        layout_name = layouts[variant % len(layouts)] if not asked else "month"
         entries, closing = schedule_entries(outline, year)
-        if layouts[variant] == "month":
+        target = _asked_date([kd for _, kd in entries], asked) if asked else None
+        if layout_name == "month":
             lines = [
                 f"（{cn_numeral(i + 1)}）{when}：{_named(kd)}{kd.activity}"
+                + (_details(asked) if kd is target else "")
                 for i, (when, kd) in enumerate(entries)
             ]
+            if asked and target is None:
+                lines.append(f"（{cn_numeral(len(lines) + 1)}）{asked}。{_details(asked)}")
             if closing:
                 lines.append(f"（{cn_numeral(len(lines) + 1)}）12月：{CLOSING}")
         else:
@@ -340,12 +352,37 @@ class Composer:
             self.origin,
             passages=[source],
             model=self.name,
-            units=[f"schedule:{layouts[variant]}"],
+            units=[f"schedule:{layout_name}" + (f":{asked}" if asked else "")],
+            instruction=job.instruction,
         )
 
 
 def _named(kd: KeyDate) -> str:
     return f"{kd.name}。" if kd.name else ""
+
+
+def _asked_for(instruction: str) -> str:
+    """What an instruction asks the schedule for: "增加春节走访慰问的具体安排" → 春节走访慰问."""
+    text = re.sub(
+        r"^(?:请)?(?:增加|补充|加上|添加|写上|写明|突出|细化)", "", instruction.strip(" 。")
+    )
+    return re.sub(r"(?:的)?(?:具体)?(?:安排|内容|时间|节点)$", "", text).strip(" 的，。")
+
+
+def _asked_date(dates: list[KeyDate], asked: str) -> KeyDate | None:
+    """The key date an instruction asks about: most of its words in the date's name, then
+    in its activity; None when it shares none."""
+    words = {w for w in tokenize(asked) if len(w) >= 2} - _GENERIC_TERMS
+    scored = [
+        (2 * len(words & set(tokenize(kd.name))) + len(words & set(tokenize(kd.activity))), n)
+        for n, kd in enumerate(dates)
+    ]
+    score, n = max(scored, key=lambda x: (x[0], -x[1]), default=(0, -1))
+    return dates[n] if score else None
+
+
+def _details(asked: str) -> str:
+    return f"【待补充：{asked}的具体安排，如对象、时间、负责人和标准】"
 
 
 # Words of a priority that say what kind of work it is, not what it is about.

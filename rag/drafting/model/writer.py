@@ -27,7 +27,7 @@ def profile_block(profile: Profile, outline_name: str) -> str:
         (
             f"社区类型：{profile.community_type}（{COMMUNITY_TYPES[profile.community_type].hint}）"
             if profile.community_type
-            else ""
+            else "社区类型：未填写（不要写只属于某类社区的说法）"
         ),
         f"户数：{profile.households}户" if profile.households else "",
         f"常住人口：{profile.population}人" if profile.population else "",

@@ -1,0 +1,94 @@
+"""What is specific to one community: the detector on examples of the issue's shapes, generic
+sentences left alone, the profile's own words exempt, and the shipped samples' declared
+kinds of community borne out by their words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag.library.corpus import parse_corpus_text
+from rag.plan.community import COMMUNITY_TYPES, suggest_community_type
+from rag.plan.profile import make_profile
+from rag.plan.specifics import foreign_specifics, specifics, type_words
+from tests.conftest import CORPUS
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("依托南岗片区、桥头片区开展夜间巡逻。", ["南岗片区", "桥头片区"]),
+        ("邀请辖区实验小学、第二中学的学生参加。", ["实验小学", "第二中学"]),
+        ("走访前营村、后营村和南门菜市场的商户。", ["前营村", "后营村", "南门菜市场"]),
+        ("依托社区“巧手匠”志愿服务队开展便民维修。", ["巧手匠"]),
+        ("在“幸福食堂”为高龄老人提供午餐。", ["幸福食堂"]),
+        ("邀请张建国老师讲授消防知识。", ["张建国"]),
+        ("协调辖区永辉超市提供送货上门。", ["永辉超市"]),
+        ("力争年内通过市级双拥模范社区复审。", ["通过市级双拥模范社区复审"]),
+        ("社区位于城区北部，交通便利。", ["位于城区北部"]),
+        ("辖区有物流园、建材市场各1个。", ["辖区有物流园、建材市场各1个"]),
+        ("两个小区消防控制室实现双人值班。", ["两个小区"]),
+        ("目前突出的问题有三：没有电梯，老人下楼难。", ["目前突出的问题有"]),
+    ],
+)
+def test_a_samples_own_names_brands_and_claims_are_found(text, found):
+    assert [s.word for s in specifics(text)] == found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "每季度召开1次工作例会，专题研究优抚对象反映的问题。",
+        "组织志愿者走进辖区小学、幼儿园开展安全教育。",
+        "春节期间走访慰问驻地部队官兵和现役军人家庭。",
+        "在社区党群服务中心设立退役军人服务站，做到有场地、有人员、有制度。",
+        "以新时代中国特色社会主义思想为指导，深入学习贯彻党的二十大精神。",
+        "对沿街九小场所和驻区单位开展消防安全集中检查。",
+        "联合派出所、物业公司开展电动自行车充电隐患排查。",
+        "借助部队力量，邀请官兵参与应急演练。",
+        "由社区党委书记任组长，居委会主任任副组长。",
+        "发挥“五老”作用，开展青少年思想道德教育。",
+    ],
+)
+def test_what_any_community_may_say_is_not_specific(text):
+    assert specifics(text) == []
+
+
+def test_words_of_other_kinds_of_community():
+    text = "利用安置小区电子屏和集体分红日宣传，动员原机械厂退休职工参加。"
+    assert type_words(text, "老城区") == ["安置小区", "集体分红", "退休职工", "原机械厂"]
+    assert type_words(text, "村改居") == ["退休职工", "原机械厂"]
+    assert "安置小区" in type_words(text, None)  # no kind given: every kind's words count
+
+
+def test_what_the_profile_says_is_the_communitys_own():
+    profile = make_profile(
+        {
+            "community": "柳河湾社区",
+            "year": 2027,
+            "topic": "综治",
+            "community_type": "老城区",
+            "facts": {"网格": "14"},
+            "notes": "辖区有南岗片区和一处安置小区",
+        }
+    )
+    text = "南岗片区和安置小区由14个网格覆盖，辖区有网格14个，依托桥头片区巡逻。"
+    assert [s.word for s in foreign_specifics(text, profile)] == ["桥头片区"]
+
+
+def _shipped():
+    for path in sorted(Path(CORPUS).glob("*.md")):
+        yield parse_corpus_text(path.read_text(encoding="utf-8"), path.stem)
+
+
+def test_every_shipped_samples_declared_kind_is_the_one_its_words_speak_of():
+    typed = [d for d in _shipped() if d.community_type]
+    assert len(typed) >= 40
+    assert {d.community_type for d in typed} <= set(COMMUNITY_TYPES)
+    wrong = [
+        (d.doc_id, d.community_type, suggest_community_type(d.body))
+        for d in typed
+        if suggest_community_type(d.body) != d.community_type
+    ]
+    assert wrong == []
