@@ -81,6 +81,16 @@ _SCHOOL = re.compile(
 )
 
 
+# What a plan should say once: a rate with its value (参与率80%), a leading group.
+RATE = re.compile(r"([\u4e00-\u9fff]{2,8}?率)[^，。；\d]{0,6}?(\d+(?:\.\d+)?)%")
+LEADING_GROUP = re.compile(r"(?:领导小组|工作小组).{0,30}?组长|组长.{0,30}?(?:领导小组|工作小组)")
+
+
+def rate_name(match: re.Match) -> str:
+    """The rate a RATE match names, by its last three characters (居民参与率 → 参与率)."""
+    return match[1][-3:]
+
+
 @dataclass(frozen=True)
 class Specific:
     """A word of one community: its text and what it is (地名 单位 人名 品牌 说法 类型用语)."""

@@ -16,7 +16,7 @@ from rag.plan.community import suggest_community_type
 from rag.plan.draft import Draft, SectionState
 from rag.plan.outlines import Outline, key_dates_text
 from rag.plan.profile import Profile
-from rag.plan.specifics import foreign_specifics
+from rag.plan.specifics import LEADING_GROUP, RATE, foreign_specifics, rate_name
 from rag.text.clean import has_pinyin, has_traditional, to_simplified
 from rag.text.zh import (
     PLACEHOLDER,
@@ -37,8 +37,6 @@ _FREE_FIGURE = re.compile(
 )
 MIN_REPEAT = 12  # shorter sentences ("加强组织领导。") may repeat without harm
 _DOUBLED = re.compile(r"([\u4e00-\u9fff]{2,4})\1")
-_RATE = re.compile(r"([\u4e00-\u9fff]{2,8}?率)[^，。；\d]{0,6}?(\d+(?:\.\d+)?)%")
-_LEADING_GROUP = re.compile(r"(?:领导小组|工作小组).{0,30}?组长|组长.{0,30}?(?:领导小组|工作小组)")
 
 
 @dataclass(frozen=True)
@@ -134,8 +132,8 @@ def doubled_words(text: str) -> list[str]:
 def conflicting_rates(text: str) -> list[str]:
     """One rate given two values: 参与率80% and 参与率70%."""
     values: dict[str, set[str]] = {}
-    for m in _RATE.finditer(text):
-        values.setdefault(m[1][-3:], set()).add(m[2])
+    for m in RATE.finditer(text):
+        values.setdefault(rate_name(m), set()).add(m[2])
     return [f"{rate}：{'、'.join(sorted(v))}%" for rate, v in values.items() if len(v) > 1]
 
 
@@ -337,7 +335,7 @@ def _across_sections(draft: Draft) -> list[Finding]:
         (head, sentence)
         for head, s in zip(draft.headings(), draft.sections, strict=True)
         for sentence in _sentences(s.text)
-        if _LEADING_GROUP.search(sentence)
+        if LEADING_GROUP.search(sentence)
     ]
     if len(groups) > 1:
         findings.append(

@@ -19,6 +19,7 @@ from rag.errors import NoMoreVariants
 from rag.plan.draft import Passage, Version
 from rag.plan.outlines import CLOSING, KeyDate, Outline, load_outlines, schedule_entries
 from rag.plan.profile import Profile
+from rag.plan.specifics import LEADING_GROUP, RATE, rate_name
 from rag.text.tokens import tokenize
 from rag.text.zh import cn_numeral, parse_heading, sentence_key, sentences
 
@@ -391,11 +392,7 @@ _GENERIC_TERMS = frozenset(
     "体系 常态化 专项 重点 全面 进一步 持续 定期 主题".split()
 )
 # What a plan says once: a unit about one of these is left out when one was already used.
-_ONCE = {
-    "领导小组": re.compile(r"领导小组|工作小组"),
-    "经费": re.compile(r"经费"),
-}
-_RATE = re.compile(r"([\u4e00-\u9fff]{2,8}?率)[^，。；\d]{0,6}?\d+(?:\.\d+)?%")
+_ONCE = {"领导小组": LEADING_GROUP, "经费": re.compile(r"经费")}
 
 
 def _head(priority: str) -> str:
@@ -407,7 +404,7 @@ def _once_topics(unit: Unit) -> set[str]:
     """The say-once topics of a unit, and each rate it gives a value for (参与率 …)."""
     text = unit.heading + "".join(unit.body + unit.subitems)
     topics = {name for name, pattern in _ONCE.items() if pattern.search(text)}
-    return topics | {m[1][-3:] for m in _RATE.finditer(text)}
+    return topics | {rate_name(m) for m in RATE.finditer(text)}
 
 
 def _has_situation(outline: Outline) -> bool:
