@@ -32,6 +32,7 @@ COMMUNITY_TYPES: dict[str, CommunityType] = {
                 "老旧小区",
                 "老街坊",
                 "老街",
+                "巷长",
                 "街巷",
                 "平房",
                 "大杂院",
@@ -72,6 +73,9 @@ COMMUNITY_TYPES: dict[str, CommunityType] = {
                 "整建制",
                 "宅基地",
                 "拆迁安置",
+                "失地",
+                "村规民约",
+                "红白理事会",
             ),
         ),
         CommunityType(
@@ -95,7 +99,16 @@ COMMUNITY_TYPES: dict[str, CommunityType] = {
         CommunityType(
             "城乡结合部",
             "出租房、流动人口多，城乡用地交错",
-            ("城乡结合部", "城中村", "城郊", "群租", "农民房", "自建房"),
+            (
+                "城乡结合部",
+                "城中村",
+                "城郊",
+                "群租",
+                "农民房",
+                "自建房",
+                "新老居民混居",
+                "本地居民",
+            ),
             # every community keeps a register of its migrants and rented flats
             ("出租屋", "出租房", "流动人口", "外来务工"),
         ),

@@ -20,7 +20,7 @@ from rag.plan.draft import Passage, Version
 from rag.plan.outlines import CLOSING, KeyDate, Outline, load_outlines, schedule_entries
 from rag.plan.profile import Profile
 from rag.plan.specifics import LEADING_GROUP, RATE, rate_name
-from rag.text.tokens import tokenize
+from rag.text.tokens import tokenize, word_frequency
 from rag.text.zh import cn_numeral, parse_heading, sentence_key, sentences
 
 MAX_SUBITEMS = 4
@@ -265,8 +265,13 @@ class Composer:
             head = _head(priority)
             want = set(tokenize(priority))
             core = want - _GENERIC_TERMS
-            # The priority's own term (电动自行车, not 自行车): what a sentence must be about.
-            term = max(core, key=len, default="")
+            # The priority's own term, its rarest word (养犬, not 劝导): what a sentence must
+            # be about to be used for it.
+            term = min(
+                (w for w in core if len(w) >= 2),
+                key=lambda w: (word_frequency(w), -len(w)),
+                default="",
+            )
             scored = sorted(
                 (
                     (len(want & toks), s)
