@@ -61,6 +61,11 @@ def test_places_come_from_the_parent_unit():
         ("辖区有退役军人126名，逐一建立档案。", "辖区有退役军人126名，逐一建立档案。"),
         # a placeholder after 辖区 does not write 辖区 twice
         ("组织志愿者走进辖区××小学开展国防教育。", "组织志愿者走进辖区小学开展国防教育。"),
+        # another community's brand goes, what it names stays
+        ("依托社区“巧手匠”志愿服务队开展便民维修。", "依托社区志愿服务队开展便民维修。"),
+        ("擦亮“老师傅”志愿服务品牌。", "擦亮志愿服务品牌。"),
+        # a common quoted term is no brand
+        ("开展“学雷锋”活动，弘扬雷锋精神。", "开展“学雷锋”活动，弘扬雷锋精神。"),
     ],
 )
 def test_sentences_are_adapted_to_the_profile(sample, adapted):
@@ -75,7 +80,11 @@ def test_sentences_are_adapted_to_the_profile(sample, adapted):
         "由××同志负责联络。",  # a placeholder that names a person
         "社区下辖锦华苑、滨河湾两个商品房小区。",  # another community's places
         "邀请张建国老师讲课。",  # a person's name
-        "依托社区“巧手匠”志愿服务队开展便民维修。",  # another community's brand
+        "以“业主技能库”带动队伍建设。",  # another community's brand, with nothing to keep
+        "撤村建居后，居民的就业方式和居住形态变化较大。",  # another kind, and its state
+        "老年食堂座位少，午餐高峰时段拥挤。",  # how another community is
+        "把今年工作的重心放在融入、健康、安全三个方面。",  # the focuses another sample chose
+        "2月下旬在石桥文化广场举办招聘会。",  # another community's square
         "利用安置小区电子屏宣传征兵政策。",  # another kind of community (this one: 老城区)
         "力争年内通过市级双拥模范社区复审。",  # another community's claim
         "依托辖区退休骨干，组建义务消防队23支。",  # without its count, only an adverbial is left

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from rag.plan.community import COMMUNITY_TYPES
 from rag.plan.profile import Profile
-from rag.text.tokens import tagged, word_frequency
+from rag.text.tokens import tagged, tokenize, word_frequency
+from rag.text.zh import sentences
 
 # Words jieba tags as names that are common nouns of the field.
 NOT_NAMES = frozenset(
@@ -22,7 +23,7 @@ NOT_NAMES = frozenset(
     "八一 建军节 重阳 重阳节 春节 元旦 清明 端午 中秋 国庆 七一 五四 六一 三八 学雷锋 马克思 "
     "毛泽东 邓小平 习近平 新时代 长江 黄河 网格 社工 红领巾 巾帼 夕阳红 银发 关工委 "
     "时间银行 光荣牌 光荣之家 平安 文明 和谐 幸福 温馨 爱心 阳光 同心 邻里 乡邻 街坊 "
-    "老兵 老街坊 老师傅 小小 民警 居委会 党委 党支部 党总支 志愿 公众号 微信群 力争 华夏 五老".split()
+    "老兵 老街坊 小小 民警 居委会 党委 党支部 党总支 志愿 公众号 微信群 力争 华夏 五老".split()
 )
 _PLACE_END = re.compile(r"[省市区县镇乡村庄苑府湾园河湖街巷路里城]$")
 GENERIC_PLACES = frozenset(
@@ -52,12 +53,17 @@ _GENERIC_BEFORE = frozenset(
     "街道 市 区 县 镇 乡 村 街 路 医 工 校 厂 会同 联合 协调 依托 通过 组织 邀请 联系 对接 配合 "
     "走进 深入 进入 前往 督促 指导 动员 农商 加工 商业 居民区 住宅 老年 儿童".split()
 )
+# What a quoted brand names: "巧手匠"志愿服务队, "小小雷锋"亲子志愿岗, "老师傅"志愿服务品牌.
+BRAND_NOUN = (
+    r"(?:志愿服务队|志愿者服务队|志愿服务品牌|服务品牌|服务队|志愿队|小分队|宣讲团|宣讲队|导师团|"
+    r"工作室|驿站|服务站|之家|课堂|议事会|品牌|项目|联盟|调解室|书屋|茶话会|分享会|集市|志愿岗|"
+    r"示范户|主题展室|展室|专栏|小程序|门牌|军事体验营|体验营|特色课堂|活动)"
+)
 # A project or team brand in quotes: "巧手匠"志愿服务队, ‘红管家’服务站.
 _BRAND = re.compile(
-    r"[“‘「'\"]([\u4e00-\u9fff]{2,8})[”’」'\"]"
-    r"(?=(?:志愿服务队|志愿者服务队|服务队|志愿队|小分队|宣讲团|工作室|驿站|服务站|之家|课堂|"
-    r"议事会|品牌|项目|联盟|调解室|书屋|茶话会|分享会|集市|活动))"
-    r"|[“‘「]([\u4e00-\u9fff]{2,6}(?:食堂|学堂|讲堂|书屋|驿站|课堂|之家|工作室|服务队|超市|银行|书院))[”’」]"
+    rf"[“‘「'\"]([\u4e00-\u9fff]{{2,8}})[”’」'\"](?={BRAND_NOUN})"
+    r"|[“‘「]([\u4e00-\u9fff]{2,8}(?:食堂|学堂|讲堂|书屋|驿站|课堂|之家|工作室|超市|银行|书院|"
+    r"队|团|小组|互助组|展室|专栏|小程序|门牌|服务日|议事日|咨询日|柜))[”’」]"
 )
 # Claims a sample makes about itself.
 _CLAIM = re.compile(
@@ -72,7 +78,11 @@ _CLAIM = re.compile(
     r"[两二三四五六七八九十]+[个家所座栋片](?:小区|网格|片区|院落|楼院|单位|学校|物业企业|"
     r"物业公司|物业|企业|商户|居民小组)|"
     # the setting of another community: a logistics park, a building-materials market
-    r"物流园|建材市场|批发市场|工业园|产业园|火车站|高速路口"
+    r"物流园|建材市场|批发市场|工业园|产业园|文创园|园区|园企|火车站|高速路口|"
+    r"电镀|印染|化工经营|"
+    # the focuses a sample chose for itself: 两个重点, 三个方面, 四件事
+    r"[两二三四五六七八九十]+(?:个|项)(?:重点|方面|薄弱环节|环节|核心指标|难点)|"
+    r"[两二三四五六七八九十]+件(?:事|实事)"
 )
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 # Words of a kind of community that a word list cannot hold (原机械厂, 原纺织厂).
@@ -81,6 +91,41 @@ _TYPE_PATTERNS = {"单位型社区": re.compile(r"原[\u4e00-\u9fff]{1,4}(?:厂|
 _SCHOOL = re.compile(
     r"(?:第[一二三四五六七八九十]+|实验|育才|育英|明德|外国语)(?:中学|小学|幼儿园)"
 )
+
+# How a text describes the state of a community (比例较高, 多为…, 问题较为突出) …
+_STATE = re.compile(
+    r"较多|偏多|较大|偏大|较高|偏高|偏低|较少|偏少|不足|拥挤|不够|薄弱|滞后|普遍|多为|"
+    r"(?:较为|比较|十分|尤为)(?:突出|集中)|任务(?:较)?重|淡薄|意识不强|欠缺|匮乏|不能及时|尚未|"
+    r"仍有|存在(?:问题|不足|短板|盲区)|比例|比重|难以"
+)
+# … unless the sentence says what will be done: a plan's verb near its start, or an obligation.
+_DOING = re.compile(
+    r"^[^，。；]{0,8}?(?:开展|组织|建立|落实|推动|推进|加强|做好|完善|确保|坚持|以|围绕|按照|实行|"
+    r"实施|针对|对|为|把|将|结合|依托|利用|联合|会同|邀请|动员|引导|鼓励|发挥|提升|提高|强化|探索|"
+    r"力争|争取|要|通过|聚焦|着力|注重|重点|突出|抓|切实|进一步|积极|认真|全面|深入|继续|持续|"
+    r"大力|及时|逐步|定期|每|统筹|优先|由|年底|年初|全年|根据)"
+    r"|确保|做到|力争|必须|不得|严禁|督促|应(?:当|该|事先|及时|在|由|按)"
+)
+_NUMBERING = re.compile(
+    r"^\s*(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十\d]+[、.．])\s*"
+)
+
+
+def circumstances(text: str) -> list[str]:
+    """The sentences of a text that describe a community as it is (居民多为近年购房迁入,
+    老年食堂座位少) rather than say what the plan will do: true of one community only."""
+    return [
+        sentence
+        for line in text.split("\n")
+        for sentence in sentences(_NUMBERING.sub("", line))
+        if _STATE.search(sentence) and not _DOING.search(sentence)
+    ]
+
+
+def _supported(sentence: str, own: str) -> bool:
+    """Whether most words of a sentence are the profile's (it restates the user's notes)."""
+    words = [w for w in tokenize(sentence) if len(w) >= 2 and _HAN.match(w)]
+    return bool(words) and sum(w in own for w in words) >= 0.6 * len(words)
 
 
 # What a plan should say once: a rate with its value (参与率80%), a leading group.
@@ -95,7 +140,8 @@ def rate_name(match: re.Match) -> str:
 
 @dataclass(frozen=True)
 class Specific:
-    """A word of one community: its text and what it is (地名 单位 人名 品牌 说法 类型用语)."""
+    """A word of one community: its text and what it is (地名 单位 人名 品牌 说法 类型用语),
+    or a whole sentence describing it (情况)."""
 
     word: str
     kind: str
@@ -110,6 +156,11 @@ def is_proper_name(word: str, tag: str) -> bool:
     if tag in ("nr", "nrt") and 2 <= len(word) <= 3 and word[0] in _SURNAMES:
         return word_frequency(word) < 100
     return False
+
+
+def _is_place_word(word: str, tag: str) -> bool:
+    """A word jieba takes for a place name (石桥, 南岗) that no generic word list holds."""
+    return tag == "ns" and len(word) >= 2 and word not in GENERIC_PLACES | NOT_NAMES
 
 
 def _named_places(words: list[tuple[str, str]]) -> list[str]:
@@ -131,6 +182,8 @@ def _named_places(words: list[tuple[str, str]]) -> list[str]:
                 and before not in NOT_NAMES
             ):
                 found.append(before + word)
+            elif i >= 2 and _HAN.match(before) and _is_place_word(*words[i - 2]):
+                found.append(words[i - 2][0] + before + word)  # 石桥文化广场
         elif (
             len(word) >= 3
             and (m := re.search(rf"(?:{_NAMED_SUFFIX})$", word))
@@ -178,7 +231,8 @@ def type_words(text: str, community_type: str | None) -> list[str]:
     for name, pattern in _TYPE_PATTERNS.items():
         if name != community_type:
             found += [m[0] for m in pattern.finditer(text)]
-    return found
+    # 撤村建居, not also 撤村 and 建居
+    return [w for w in dict.fromkeys(found) if not any(w != o and w in o for o in found)]
 
 
 def profile_text(profile: Profile) -> str:
@@ -204,4 +258,5 @@ def foreign_specifics(text: str, profile: Profile) -> list[Specific]:
     found += [
         Specific(w, "类型用语") for w in type_words(text, profile.community_type) if w not in own
     ]
+    found += [Specific(s, "情况") for s in circumstances(text) if not _supported(s, own)]
     return found

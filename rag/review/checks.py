@@ -16,7 +16,7 @@ from rag.plan.community import suggest_community_type
 from rag.plan.draft import Draft, SectionState
 from rag.plan.outlines import Outline, key_dates_text
 from rag.plan.profile import Profile
-from rag.plan.specifics import LEADING_GROUP, RATE, foreign_specifics, rate_name
+from rag.plan.specifics import LEADING_GROUP, RATE, foreign_specifics
 from rag.text.clean import has_pinyin, has_traditional, to_simplified
 from rag.text.zh import (
     PLACEHOLDER,
@@ -130,11 +130,15 @@ def doubled_words(text: str) -> list[str]:
 
 
 def conflicting_rates(text: str) -> list[str]:
-    """One rate given two values: 参与率80% and 参与率70%."""
+    """One rate given two values: 参与率80% and 居民参与率70% (not 养老保险参保率97% and
+    医保参保率98%: a longer name that does not end in the other is another rate)."""
+    stated = [(m[1], m[2]) for m in RATE.finditer(text)]
     values: dict[str, set[str]] = {}
-    for m in RATE.finditer(text):
-        values.setdefault(rate_name(m), set()).add(m[2])
-    return [f"{rate}：{'、'.join(sorted(v))}%" for rate, v in values.items() if len(v) > 1]
+    for name in dict.fromkeys(name for name, _ in stated):
+        same = {v for other, v in stated if other.endswith(name) or name.endswith(other)}
+        if len(same) > 1:
+            values.setdefault(name[-3:], set()).update(same)
+    return [f"{rate}：{'、'.join(sorted(v))}%" for rate, v in values.items()]
 
 
 SectionCheck = Callable[[SectionState, Profile, set[str]], "Finding | None"]
@@ -181,7 +185,16 @@ def _pinyin(section, profile, grounded):
     "这些地名、单位、人名、品牌或说法来自其他社区的范文，社区信息中没有：请改为本社区的实际，或删除。",
 )
 def _sample_names(section, profile, grounded):
-    return [s.word for s in foreign_specifics(section.text, profile) if s.kind != "类型用语"]
+    found = foreign_specifics(section.text, profile)
+    return [s.word for s in found if s.kind not in ("类型用语", "情况")]
+
+
+@_finding(
+    "情况说法",
+    "这些句子描述了社区的现状，社区信息中没有：请按本社区实际改写，或删除。",
+)
+def _circumstances(section, profile, grounded):
+    return [s.word for s in foreign_specifics(section.text, profile) if s.kind == "情况"]
 
 
 def _type_words(section, profile, grounded):
@@ -247,6 +260,7 @@ SECTION_CHECKS: tuple[SectionCheck, ...] = (
     _pinyin,
     _sample_names,
     _type_words,
+    _circumstances,
     _figures,
     _dangling,
     _single_items,

@@ -13,7 +13,13 @@ from functools import cached_property
 
 from rag.plan.outlines import Outline
 from rag.plan.profile import Profile
-from rag.plan.specifics import foreign_specifics, is_proper_name
+from rag.plan.specifics import (
+    BRAND_NOUN,
+    NOT_NAMES,
+    foreign_specifics,
+    is_proper_name,
+    profile_text,
+)
 from rag.text.tokens import tagged
 from rag.text.zh import PLACEHOLDER, is_fragment
 
@@ -35,6 +41,8 @@ _NORM = re.compile(
 _YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?=年|－|-|至)")
 # A word written twice by placeholder replacement: 辖区辖区小学.
 _DOUBLED = re.compile(r"([\u4e00-\u9fff]{2,4})\1(?=[\u4e00-\u9fff])")
+# Another community's brand before what it names: "巧手匠"志愿服务队 → 志愿服务队.
+_QUOTED_BRAND = re.compile(rf"[“‘「]([\u4e00-\u9fff]{{2,8}})[”’」](?={BRAND_NOUN})")
 
 
 @dataclass(frozen=True)
@@ -122,10 +130,20 @@ class Adapter:
             if is_proper_name(w, tag) and w not in self.allowed_names and w not in self.own_keywords
         ]
 
-    def sentence(self, sentence: str, topic_check: bool = False) -> str | None:
+    def _generic_brand(self, match: re.Match) -> str:
+        """A quoted brand kept when it is the user's own or a common term, else dropped."""
+        own = match[1] in NOT_NAMES or match[1] in profile_text(self.profile)
+        return match[0] if own else ""
+
+    def heading(self, heading: str, topic_check: bool = False) -> str | None:
+        """An item's heading adapted: like a sentence, but it may be short (组织保障)."""
+        return self.sentence(heading, topic_check, min_length=4)
+
+    def sentence(self, sentence: str, topic_check: bool = False, min_length: int = 7) -> str | None:
         """The sentence adapted, with unusable clauses removed; None when its subject goes,
         when what is left is no longer a whole sentence, or when it is another community's."""
         sentence = self.replace_placeholders(sentence.strip())
+        sentence = _QUOTED_BRAND.sub(self._generic_brand, sentence)
         end = re.search(r"[。！？；：]+[”’」）]*$", sentence)
         ending = end[0] if end else "。"
         body = sentence[: end.start()] if end else sentence
@@ -146,7 +164,7 @@ class Adapter:
         if text.count("《") != text.count("》"):
             return None
         text = _DOUBLED.sub(r"\1", text.rstrip("，、；：")) + ending
-        if len(text) < 7 or is_fragment(text):
+        if len(text) < min_length or is_fragment(text):
             return None
         # A sentence that names, claims or speaks as another community goes whole.
         return None if foreign_specifics(text, self.profile) else text

@@ -84,7 +84,7 @@ def passage_units(passage: Passage, adapter: Adapter, topic_check: bool) -> list
     units = []
     for n, (head_line, body, subs, numbered) in enumerate(raw):
         heading, first_body = _split_heading(head_line)
-        adapted_heading = adapter.sentence(heading, topic_check) if heading else ""
+        adapted_heading = adapter.heading(heading, topic_check) if heading else ""
         if heading and not adapted_heading:
             continue
         body_sents = [s for part in [first_body, *body] for s in sentences(part)]
@@ -93,7 +93,7 @@ def passage_units(passage: Passage, adapter: Adapter, topic_check: bool) -> list
         for sub in subs:
             sub_head, sub_body = _split_heading(sub)
             parts = [a for s in sentences(sub_body) if (a := adapter.sentence(s, topic_check))]
-            head = adapter.sentence(sub_head, topic_check) if sub_head else ""
+            head = adapter.heading(sub_head, topic_check) if sub_head else ""
             if sub_head and not head:
                 continue
             if parts or (head and not sub_body):
@@ -287,10 +287,10 @@ class Composer:
             taken.update(body)
             rest = priority[len(head) :].strip("，。； ")
             lead = [rest + "。"] if rest else []
-            lead += [
+            lead += [  # the facts about this priority's own term (独居老人 for 独居老人探访)
                 f"本社区现有{fact_phrase(k, v)}。"
                 for k, v in job.profile.facts.items()
-                if set(tokenize(k)) & core
+                if term and (term in k or any(len(w) >= 2 and w in term for w in tokenize(k)))
             ]
             if not body:
                 body = [f"【待补充：{head}的具体做法，如由谁负责、多长时间一次、做到什么标准】"]
@@ -452,8 +452,8 @@ def layout(lead: list[str], prose: list[str], items: list[tuple[str, list[str], 
         lines.append("".join(lead))
     lines += prose
     for n, (head, body, subs) in enumerate(items, 1):
-        if len(subs) == 1:
-            body, subs = [*body, _sentence(subs[0])], []
+        if len(subs) == 1:  # its own heading would stand in the text as a phrase: drop it
+            body, subs = [*body, _sentence(_split_heading(subs[0])[1] or subs[0])], []
         head_text = f"{head}。" if head else ""
         number = f"（{cn_numeral(n)}）" if len(items) > 1 else ""
         lines.append(f"{number}{head_text}{''.join(body)}")
