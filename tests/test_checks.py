@@ -157,6 +157,14 @@ def test_a_models_leaks_from_other_communities_are_all_flagged():
     )
 
 
+def test_a_models_description_of_another_community_is_flagged():
+    """A model that describes the community with what the profile does not say."""
+    text = "（一）辖区居民多为近年购房迁入，年轻业主参与偏少。" + FILLER + "\n（二）" + FILLER
+    finding = finding_of(draft_with({2: text}), "情况说法")
+    assert finding.items == ["辖区居民多为近年购房迁入，年轻业主参与偏少。"]
+    assert finding.section == draft_with({}).headings()[2]
+
+
 def test_what_the_profile_says_is_not_flagged():
     profile = {**PROFILE, "community_type": "村改居", "notes": "居民住在南岗片区的安置小区"}
     draft = draft_with({2: "（一）南岗片区安置小区每月巡查1次。\n（二）" + FILLER})
@@ -191,6 +199,12 @@ def test_what_the_profile_says_is_not_flagged():
         ("（一）组织辖区辖区学校开展演练，提高逃生能力。\n（二）" + FILLER, "叠词", ["辖区辖区"]),
         (
             "（一）居民参与率达到80%。\n（二）居民参与率不低于70%。" + FILLER,
+            "目标矛盾",
+            ["参与率：70、80%"],
+        ),
+        (  # two rates of one name are two rates: no contradiction, nothing to mark
+            "（一）养老保险参保率达到97%，医保参保率达到98%，参与率达到80%。\n（二）"
+            "居民参与率达到70%，" + FILLER,
             "目标矛盾",
             ["参与率：70、80%"],
         ),

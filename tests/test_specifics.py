@@ -11,7 +11,7 @@ import pytest
 from rag.library.corpus import parse_corpus_text
 from rag.plan.community import COMMUNITY_TYPES, suggest_community_type
 from rag.plan.profile import make_profile
-from rag.plan.specifics import foreign_specifics, specifics, type_words
+from rag.plan.specifics import circumstances, foreign_specifics, specifics, type_words
 from tests.conftest import CORPUS
 
 
@@ -30,6 +30,20 @@ from tests.conftest import CORPUS
         ("辖区有物流园、建材市场各1个。", ["辖区有物流园、建材市场各1个"]),
         ("两个小区消防控制室实现双人值班。", ["两个小区"]),
         ("目前突出的问题有三：没有电梯，老人下楼难。", ["目前突出的问题有"]),
+        ("2月下旬在石桥文化广场举办招聘会。", ["石桥文化广场"]),
+        ("利用东街口一处闲置空地设置堆放点。", ["东街口"]),
+        ("我社区地处老城核心片区。", ["地处老城核心片区"]),
+        ("结合去年汛期暴露的问题修订预案。", ["去年汛期暴露"]),
+        ("在社区服务中心一楼设立应急物资储备点。", ["中心一楼"]),
+        ("把今年工作的重心放在融入、健康、安全三个方面。", ["三个方面"]),
+        (
+            "针对城郊人员流动大、排水设施薄弱的特点，织密责任网络。",
+            ["针对城郊人员流动大、排水设施薄弱的特点"],
+        ),
+        ("联系园区企业提供保洁、搬运岗位。", ["园区"]),
+        ("擦亮“老师傅”志愿服务品牌。", ["老师傅"]),
+        ("组建“银发互助队”，开展结对帮扶。", ["银发互助队"]),
+        ("开设“小小雷锋”亲子志愿岗。", ["小小雷锋"]),
     ],
 )
 def test_a_samples_own_names_brands_and_claims_are_found(text, found):
@@ -55,11 +69,59 @@ def test_what_any_community_may_say_is_not_specific(text):
     assert specifics(text) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "撤村建居后，居民的就业方式和居住形态变化较大。",
+        "老年食堂座位少，午餐高峰时段拥挤。",
+        "督导员平均年龄已达67岁，后续力量补充不足。",
+        "居民以年轻家庭为主，邻里之间互不相识的情况较为普遍。",
+        "原纺织厂下岗职工多为女性，技能基础较好。",
+        "（三）辖区内没有驻军部队，军地共建尚未形成固定机制。",
+    ],
+)
+def test_how_a_community_is_described_is_a_circumstance(text):
+    assert circumstances(text) == [text.removeprefix("（三）")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "对问题较多的楼院实行每周巡查，确保隐患及时整改。",
+        "针对老年人比例较高的实际，重点做好助餐和探访。",
+        "拍照和视频发布应事先征得老人同意，不强求老人出镜。",
+        "每月召开一次例会，研究解决服务中的不足。",
+        "组织志愿者为独居老人提供上门服务。",
+    ],
+)
+def test_what_a_plan_will_do_is_no_circumstance(text):
+    assert circumstances(text) == []
+
+
+def test_a_circumstance_the_profile_states_is_the_communitys_own():
+    profile = make_profile(
+        {
+            "community": "红旗社区",
+            "year": 2027,
+            "topic": "老龄",
+            "community_type": "单位型社区",
+            "notes": "老年食堂座位少，午餐时很拥挤",
+        }
+    )
+    said = "老年食堂座位少，午餐高峰时段拥挤。"
+    unsaid = "部分老人子女在外地工作，老人在家发生意外不能及时发现。"
+    assert [s.word for s in foreign_specifics(said + unsaid, profile)] == [unsaid]
+
+
 def test_words_of_other_kinds_of_community():
     text = "利用安置小区电子屏和集体分红日宣传，动员原机械厂退休职工参加。"
     assert type_words(text, "老城区") == ["安置小区", "集体分红", "退休职工", "原机械厂"]
     assert type_words(text, "村改居") == ["退休职工", "原机械厂"]
     assert "安置小区" in type_words(text, None)  # no kind given: every kind's words count
+    # the longest word only: 撤村建居, not also 撤村 and 建居
+    assert type_words("撤村建居后，组织老兵讲厂史。", "老城区") == ["撤村建居", "厂史"]
+    # 老旧楼道 is no 旧楼 of an old town
+    assert type_words("开展高层住宅、老旧楼道火灾逃生演练。", "城乡结合部") == []
 
 
 def test_what_the_profile_says_is_the_communitys_own():

@@ -58,10 +58,14 @@ def cn_number(text: str) -> int:
 
 
 # A sentence that is only an adverbial ("依托原厂专职消防队退休骨干。") or stops mid-way.
-_FRAGMENT_START = re.compile(r"^(?:依托|通过|围绕|按照|结合|利用|借助|根据|针对|对于)")
+_FRAGMENT_START = re.compile(r"^(?:依托|通过|围绕|按照|结合|利用|借助|根据|针对|对于|立足)")
+# An adverbial that ends on what it rests on: 立足…的优势。 围绕…这一根本。
+_ADVERBIAL_END = re.compile(
+    r"(?:的|这一)(?:优势|特点|实际|根本|要求|契机|抓手|载体|基础|办法|做法|方式|原则)$"
+)
 _FRAGMENT_END = re.compile(r"(?:由|和|及|与|的|对|在|将|把|以|为|等|、|…|……)[。；！？]?$")
 # What a sentence of a plan does: without one of these after 依托…, nothing is said.
-_ACTION = re.compile(
+ACTION = re.compile(
     r"开展|组织|建立|落实|推进|做好|加强|实行|实施|举办|召开|进行|完成|提供|设立|发挥|参与|宣传|"
     r"走访|排查|开设|建成|形成|提高|提升|确保|实现|推动|配合|协助|帮助|服务|引导|动员|邀请|培训|"
     r"检查|整治|签订|招募|带动|吸纳|安排|负责|制定|完善|健全|打造|创建|保障|筹集|列支|使用|宣讲|"
@@ -81,7 +85,7 @@ def is_fragment(sentence: str) -> bool:
         (
             _FRAGMENT_START.match(core)
             and not re.search("[，：；]", core)
-            and not _ACTION.search(core)
+            and (not ACTION.search(core) or _ADVERBIAL_END.search(core))
         )
         or _FRAGMENT_END.search(core + "。")
         or core.count("“") != core.count("”")

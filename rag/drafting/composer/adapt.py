@@ -21,7 +21,7 @@ from rag.plan.specifics import (
     profile_text,
 )
 from rag.text.tokens import tagged
-from rag.text.zh import PLACEHOLDER, is_fragment
+from rag.text.zh import ACTION, PLACEHOLDER, is_fragment
 
 _CLAUSE = re.compile(r"([^，；：]*)([，；：]?)")
 _INSTITUTION = (
@@ -41,6 +41,10 @@ _NORM = re.compile(
 _YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?=年|－|-|至)")
 # A word written twice by placeholder replacement: 辖区辖区小学.
 _DOUBLED = re.compile(r"([\u4e00-\u9fff]{2,4})\1(?=[\u4e00-\u9fff])")
+_SECTION_NAME = re.compile(
+    r"^(?:基本情况|工作目标|目标任务|指导思想|总体要求|总体思路|主要任务|工作任务|重点工作|主要工作|"
+    r"保障措施|时间安排|工作安排|进度安排|存在问题|[\u4e00-\u9fff]{1,4}方面)[。：]?$"
+)
 # Another community's brand before what it names: "巧手匠"志愿服务队 → 志愿服务队.
 _QUOTED_BRAND = re.compile(rf"[“‘「]([\u4e00-\u9fff]{{2,8}})[”’」](?={BRAND_NOUN})")
 
@@ -136,7 +140,10 @@ class Adapter:
         return match[0] if own else ""
 
     def heading(self, heading: str, topic_check: bool = False) -> str | None:
-        """An item's heading adapted: like a sentence, but it may be short (组织保障)."""
+        """An item's heading adapted: like a sentence, but it may be short (组织保障); never
+        the name of a section (基本情况) or an aspect with nothing to do (参与方面)."""
+        if _SECTION_NAME.match(heading.strip()):
+            return None
         return self.sentence(heading, topic_check, min_length=4)
 
     def sentence(self, sentence: str, topic_check: bool = False, min_length: int = 7) -> str | None:
@@ -156,6 +163,8 @@ class Adapter:
                 return None
         if not kept:
             return None
+        if len(kept) < len(parts) and not ACTION.search("".join(c for c, _ in kept)):
+            return None  # what is left names things but does nothing with them
         if len(kept) < len(parts) and re.search(
             r"(同时|之际|时|后|期间|基础上|前提下|通过|围绕)$", kept[-1][0]
         ):
