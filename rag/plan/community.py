@@ -97,6 +97,7 @@ COMMUNITY_TYPES: dict[str, CommunityType] = {
                 "被征地农民",
                 "村委会",
                 "散养家禽",
+                "文化礼堂",
                 "柴草",
                 "池塘",
             ),

@@ -85,7 +85,9 @@ _CLAIM = re.compile(
     r"电镀|印染|化工经营|"
     # the focuses a sample chose for itself: 两个重点, 三个方面, 四件事
     r"[两二三四五六七八九十]+(?:个|项)(?:重点|方面|薄弱环节|环节|核心指标|难点)|"
-    r"[两二三四五六七八九十]+件(?:事|实事)"
+    r"[两二三四五六七八九十]+件(?:事|实事)|"
+    # what a sample says it faces: …是社区面临的主要风险
+    r"是(?:本|我)?社区(?:面临|存在)的主要(?:风险|问题|困难|矛盾)"
 )
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 # Words of a kind of community that a word list cannot hold (原机械厂, 原纺织厂).
@@ -184,6 +186,7 @@ def _named_places(words: list[tuple[str, str]]) -> list[str]:
                     or (before_tag == "n" and word_frequency(before) < 2000 and word != "社区")
                 )
                 and before not in NOT_NAMES
+                and before not in GENERIC_PLACES
             ):
                 found.append(before + word)
             elif i >= 2 and _HAN.match(before) and _is_place_word(*words[i - 2]):
@@ -241,7 +244,8 @@ def type_words(text: str, community_type: str | None) -> list[str]:
 
 def profile_text(profile: Profile) -> str:
     """Everything the user wrote about the community: what it says is true of it."""
-    return "\n".join((profile.facts_text(), profile.parent, profile.community))
+    kind = profile.community_type or ""
+    return "\n".join((profile.facts_text(), profile.parent, profile.community, kind))
 
 
 def foreign_specifics(text: str, profile: Profile) -> list[Specific]:

@@ -43,8 +43,11 @@ _YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?=年|－|-|至)")
 _DOUBLED = re.compile(r"([\u4e00-\u9fff]{2,4})\1(?=[\u4e00-\u9fff])")
 _SECTION_NAME = re.compile(
     r"^(?:基本情况|工作目标|目标任务|指导思想|总体要求|总体思路|主要任务|工作任务|重点工作|主要工作|"
-    r"保障措施|时间安排|工作安排|进度安排|存在问题|[\u4e00-\u9fff]{1,4}方面)[。：]?$"
+    r"保障措施|时间安排|工作安排|进度安排|存在问题|[\u4e00-\u9fff]{0,4}(?:方面|目标|情况))[。：]?$"
 )
+_SLOGAN = re.compile(r"[\u4e00-\u9fff] +[\u4e00-\u9fff]")
+# The head of a list whose items are other sentences: 具体目标是：…；
+_LIST_INTRO = re.compile(r"^[^，。；：]{0,12}(?:是|如下|以下|包括|有)：")
 # Another community's brand before what it names: "巧手匠"志愿服务队 → 志愿服务队.
 _QUOTED_BRAND = re.compile(rf"[“‘「]([\u4e00-\u9fff]{{2,8}})[”’」](?={BRAND_NOUN})")
 
@@ -87,6 +90,30 @@ class Adapter:
         return frozenset(re.findall(r"\d+(?:\.\d+)?", text))
 
     @cached_property
+    def counted(self) -> dict[str, set[str]]:
+        """What each of the user's counts counts: 126 → {退役军人}, 2860 → {户}."""
+        p = self.profile
+        found: dict[str, set[str]] = {}
+        for key, value in p.facts.items():
+            for number in re.findall(r"\d+(?:\.\d+)?", value):
+                found.setdefault(number, set()).add(key)
+        if p.households:
+            found.setdefault(str(p.households), set()).add("户")
+        if p.population:
+            found.setdefault(str(p.population), set()).add("人")
+        return found
+
+    def _counts_own(self, clause: str, count: str) -> bool:
+        """Whether a count in a clause is one of the user's, of the same thing (126名 with
+        退役军人 in the clause; not 6家企业 because the user has 6 people in rehabilitation)."""
+        number = re.match(r"\d+(?:\.\d+)?", count)[0]
+        unit = count[len(number) :].lstrip("万余多")
+        return any(
+            key in clause or (key == "户" and unit == "户") or (key == "人" and unit == "人")
+            for key in self.counted.get(number, ())
+        )
+
+    @cached_property
     def allowed_names(self) -> frozenset[str]:
         text = " ".join((self.profile.facts_text(), self.profile.parent, self.profile.community))
         return frozenset(w for w, _ in tagged(text))
@@ -113,7 +140,7 @@ class Adapter:
         for m in _COUNT.finditer(stripped):
             number = re.match(r"\d+(?:\.\d+)?", m[0])[0]
             per_unit = "每" in stripped[: m.start()]
-            if number not in self.allowed_numbers and not (per_unit and len(number) == 1):
+            if not self._counts_own(stripped, m[0]) and not (per_unit and len(number) == 1):
                 return False
         if not self._numbers_allowed(stripped):
             return False
@@ -140,15 +167,22 @@ class Adapter:
         return match[0] if own else ""
 
     def heading(self, heading: str, topic_check: bool = False) -> str | None:
-        """An item's heading adapted: like a sentence, but it may be short (组织保障); never
-        the name of a section (基本情况) or an aspect with nothing to do (参与方面)."""
+        """An item's heading adapted: like a sentence, but it may be short and a noun phrase
+        (组织保障, 社会保险); never the name of a section (基本情况) or an aspect (参与方面)."""
         if _SECTION_NAME.match(heading.strip()):
             return None
-        return self.sentence(heading, topic_check, min_length=4)
+        return self._adapted(heading, topic_check, min_length=4)
 
-    def sentence(self, sentence: str, topic_check: bool = False, min_length: int = 7) -> str | None:
+    def sentence(self, sentence: str, topic_check: bool = False) -> str | None:
         """The sentence adapted, with unusable clauses removed; None when its subject goes,
-        when what is left is no longer a whole sentence, or when it is another community's."""
+        when what is left is no longer a whole sentence, or when it is another community's.
+        A slogan (学雷锋 暖乡邻) or a line with no verb (全年度。) is no sentence of a plan."""
+        text = self._adapted(sentence, topic_check, min_length=7)
+        if not text or _SLOGAN.search(text) or not any(t.startswith("v") for _, t in tagged(text)):
+            return None
+        return text
+
+    def _adapted(self, sentence: str, topic_check: bool, min_length: int) -> str | None:
         sentence = self.replace_placeholders(sentence.strip())
         sentence = _QUOTED_BRAND.sub(self._generic_brand, sentence)
         end = re.search(r"[。！？；：]+[”’」）]*$", sentence)
@@ -173,7 +207,7 @@ class Adapter:
         if text.count("《") != text.count("》"):
             return None
         text = _DOUBLED.sub(r"\1", text.rstrip("，、；：")) + ending
-        if len(text) < min_length or is_fragment(text):
+        if len(text) < min_length or is_fragment(text) or _LIST_INTRO.search(text):
             return None
         # A sentence that names, claims or speaks as another community goes whole.
         return None if foreign_specifics(text, self.profile) else text

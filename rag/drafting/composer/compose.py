@@ -231,14 +231,19 @@ class Composer:
             size += unit.size()
         if section.role == "目标" and size < 0.6 * section.length:
             items += [
-                ("", [f"{_head(p)}：【待补充：年度目标，如完成时限和可衡量的标准】"], [])
+                ("", [f"{_head(p)}：{to_fill('年度目标，如完成时限和可衡量的标准')}"], [])
                 for p in job.profile.priorities
             ][: max(0, 5 - len(items))]
+        if section.role == "指导思想" and size < 0.5 * section.length and not avoid:
+            # too little fits this community: the approach as the profile gives it, and
+            # what the user has to add
+            lead = [guidance_sentence(job.profile, job.outline)]
+            prose.append(to_fill(section.purpose))
         if not used and not items and not lead:
             if avoid:
                 raise _exhausted(section.title)
             # nothing in the library fits this community: say what the section needs
-            prose = [f"【待补充：{section.purpose}】"]
+            prose = [to_fill(section.purpose)]
         if avoid and set(used) in job.earlier_unit_sets:
             raise _exhausted(section.title)
         text = layout(lead, prose, items)
@@ -293,7 +298,7 @@ class Composer:
                 if term and (term in k or any(len(w) >= 2 and w in term for w in tokenize(k)))
             ]
             if not body:
-                body = [f"【待补充：{head}的具体做法，如由谁负责、多长时间一次、做到什么标准】"]
+                body = [to_fill(f"{head}的具体做法，如由谁负责、多长时间一次、做到什么标准")]
             items.append((head, lead + body, []))
         return items
 
@@ -388,7 +393,7 @@ def _asked_date(dates: list[KeyDate], asked: str) -> KeyDate | None:
 
 
 def _details(asked: str) -> str:
-    return f"【待补充：{asked}的具体安排，如对象、时间、负责人和标准】"
+    return to_fill(f"{asked}的具体安排，如对象、时间、负责人和标准")
 
 
 # Words of a priority that say what kind of work it is, not what it is about.
@@ -398,6 +403,26 @@ _GENERIC_TERMS = frozenset(
 )
 # What a plan says once: a unit about one of these is left out when one was already used.
 _ONCE = {"领导小组": LEADING_GROUP, "经费": re.compile(r"经费")}
+
+
+def to_fill(what: str) -> str:
+    """A visible mark of what the user has to write: 【待补充：…】."""
+    return f"【待补充：{what.rstrip('。；')}】"
+
+
+def guidance_sentence(profile: Profile, outline: Outline) -> str:
+    """The approach of a plan in words true of any community, with the profile's priorities."""
+    kind = profile.community_type
+    if kind and kind != "混合型":
+        setting = f"{kind}社区的" if kind == "村改居" else f"{kind}的"
+    else:
+        setting = profile.community
+    focus = "、".join(_head(p) for p in profile.priorities)
+    aim = f"把{focus}作为重点" if focus else "突出重点、补齐短板"
+    return (
+        "以习近平新时代中国特色社会主义思想为指导，坚持以人民为中心，"
+        f"结合{setting}实际，{aim}，扎实做好{profile.year}年{outline.work_name}。"
+    )
 
 
 def _head(priority: str) -> str:
