@@ -337,22 +337,24 @@ def test_the_prompt_names_the_kind_of_community():
 
 
 def test_a_models_leaks_get_the_same_findings_as_the_composers(fake_llm, hash_index):
-    """A model that copies a sample's place, another kind's words and a sample's count."""
+    """A model that copies a sample's place, another kind's words, a sample's count and how
+    a sample describes itself."""
     from rag.drafting.pipeline import outline_of
     from rag.review.checks import check_draft
 
     _, _, retriever = hash_index
     leak = (
         "（一）依托南岗片区老兵志愿服务队开展上门走访，所需经费从本村集体分红中列支。\n"
-        "（二）全年走访慰问不少于37次，做到对象全覆盖。"
+        "（二）全年走访慰问不少于37次，做到对象全覆盖。辖区退役军人多为原厂职工，就业不够稳定。"
     )
     fake_llm.add(match=section_rule(2), reply=leak)
     d = draft(retriever, writer_for(fake_llm), community_type="老城区")
     head = d.headings()[2]
     found = {f.kind: f.items for f in check_draft(d, outline_of(d.profile)) if f.section == head}
     assert found["范文专名"] == ["南岗片区"]
-    assert found["类型用语"] == ["集体分红", "本村"]
+    assert found["类型用语"] == ["集体分红", "本村", "原厂"]
     assert found["范文数字"] == ["37"]
+    assert found["情况说法"] == ["辖区退役军人多为原厂职工，就业不够稳定。"]
     # the prompt told the model the samples are other communities' and what kind this one is
     prompt = next(p for p in user_prompts(fake_llm) if head in p)
     assert "社区类型：老城区" in prompt and "来自其他社区" in prompt

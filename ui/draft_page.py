@@ -29,7 +29,17 @@ OFFLINE_INSTRUCTION = (
 )
 # Findings that mean the text says something not yet true of the community.
 MARKS_TO_RESOLVE = frozenset(
-    {"范文专名", "类型用语", "范文数字", "待补充", "占位符", "句子不完整", "重点无内容", "落款日期"}
+    {
+        "范文专名",
+        "类型用语",
+        "情况说法",
+        "范文数字",
+        "待补充",
+        "占位符",
+        "句子不完整",
+        "重点无内容",
+        "落款日期",
+    }
 )
 ORIGINS = {"composer": "离线组合", "model": "模型", "edit": "手工修改"}
 
