@@ -7,7 +7,7 @@ import re
 import pytest
 
 from rag.drafting.composer.adapt import Places
-from rag.drafting.composer.compose import Composer, facts_sentence, strip_number
+from rag.drafting.composer.compose import Composer, facts_sentence, notes_sentences, strip_number
 from rag.drafting.pipeline import draft_sections, new_draft, outline_of, regenerate_section
 from rag.drafting.writer import SectionJob
 from rag.errors import NoMoreVariants
@@ -231,6 +231,20 @@ def test_a_guiding_section_without_fitting_samples_gives_the_profiles_approach_a
     first, mark = sentences(text)
     assert "结合单位型社区的实际，把老年助餐作为重点，扎实做好2027年" in first
     assert mark == f"【待补充：{outline.sections[index].purpose.rstrip('。')}】"
+
+
+@pytest.mark.parametrize(
+    ("notes", "written"),
+    [
+        ("原轴承厂家属区，退休职工多", ["红旗社区为原轴承厂家属区，退休职工多。"]),
+        ("老街巷多，老年居民比例高", ["辖区老街巷多，老年居民比例高。"]),
+        ("由原柳河村整体搬迁而来", ["红旗社区由原柳河村整体搬迁而来。"]),
+        ("辖区有两所小学；居民以年轻家庭为主", ["辖区有两所小学。", "居民以年轻家庭为主。"]),
+    ],
+)
+def test_notes_are_written_as_sentences_with_a_subject(notes, written):
+    profile = make_profile({"community": "红旗社区", "year": 2027, "topic": "老龄", "notes": notes})
+    assert notes_sentences(profile) == written
 
 
 def test_a_bare_profile_marks_what_is_missing_instead_of_inventing(hash_index):

@@ -304,7 +304,7 @@ class Composer:
 
     def _situation(self, job: SectionJob) -> Version:
         """基本情况: only what the profile says (a sample's situation is another community's)."""
-        parts = [s for s in [facts_sentence(job.profile), job.profile.notes] if s]
+        parts = [s for s in [facts_sentence(job.profile), *notes_sentences(job.profile)] if s]
         if job.profile.priorities:
             parts.append(
                 f"本年度{job.outline.work_name}的重点是：{'、'.join(p.strip('。；') for p in job.profile.priorities)}"
@@ -509,6 +509,33 @@ def fact_phrase(key: str, value: str) -> str:
     else:
         unit = "个"
     return f"{key}{value}{unit}"
+
+
+_SUBJECT = re.compile(r"^(?:辖区|社区|本社区|我社区|全社区|居民|小区|本小区|各小区|社区内)")
+_STATE_END = re.compile(r"(?:多|少|高|低|大|小|集中|突出|为主|居多|较多|较少|偏多|偏少)$")
+
+
+def notes_sentences(profile: Profile) -> list[str]:
+    """The user's notes as sentences of a plan: a telegraphic note gets its subject
+    (原轴承厂家属区，退休职工多 → 红旗社区为原轴承厂家属区，退休职工多。)."""
+    found = []
+    for note in re.split(r"[。；;\n]+", profile.notes or ""):
+        note = note.strip(" ，,")
+        if not note:
+            continue
+        first = re.split(r"[，,、]", note)[0]
+        if _SUBJECT.match(note) or note.startswith(profile.community):
+            sentence = note
+        elif note.startswith("由"):
+            sentence = profile.community + note
+        elif note.startswith(("原", "系")):
+            sentence = f"{profile.community}为{note.removeprefix('系')}"
+        elif _STATE_END.search(first):
+            sentence = "辖区" + note
+        else:
+            sentence = note
+        found.append(sentence.replace(",", "，") + "。")
+    return found
 
 
 def facts_sentence(profile: Profile) -> str:
