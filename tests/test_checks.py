@@ -234,6 +234,12 @@ def test_two_leading_groups_and_a_missing_date_are_flagged():
         "成立消防工作领导小组，由社区党委书记任组长。",
         "成立安全检查领导小组，由社区党委书记任组长。",
     ]
+    # a working group by another name is a second group too; adjusting the one group is not
+    special = "（一）社区成立人居环境整治工作专班，由党委书记牵头。\n（二）" + FILLER
+    adjusted = "（一）3月调整消防工作领导小组，明确分工。\n（二）" + FILLER
+    for text, second in ((special, True), (adjusted, False)):
+        found = check_draft(draft_with({2: group, 4: text}), outline_of(draft.profile))
+        assert any("领导小组" in f.message for f in found) == second
     undated = make_profile({**PROFILE, "date": ""})
     draft.profile = undated
     assert finding_of(draft, "落款日期").section == "全文"

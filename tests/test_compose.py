@@ -64,7 +64,10 @@ def test_places_come_from_the_parent_unit():
         ("组织志愿者走进辖区××小学开展国防教育。", "组织志愿者走进辖区小学开展国防教育。"),
         # another community's brand goes, what it names stays
         ("依托社区“巧手匠”志愿服务队开展便民维修。", "依托社区志愿服务队开展便民维修。"),
-        ("擦亮“老师傅”志愿服务品牌。", "擦亮志愿服务品牌。"),
+        (
+            "开设“小小雷锋”亲子志愿岗，组织亲子家庭参与楼道清洁。",
+            "开设亲子志愿岗，组织亲子家庭参与楼道清洁。",
+        ),
         # a common quoted term is no brand
         ("开展“学雷锋”活动，弘扬雷锋精神。", "开展“学雷锋”活动，弘扬雷锋精神。"),
     ],
@@ -81,7 +84,8 @@ def test_sentences_are_adapted_to_the_profile(sample, adapted):
         "由××同志负责联络。",  # a placeholder that names a person
         "社区下辖锦华苑、滨河湾两个商品房小区。",  # another community's places
         "邀请张建国老师讲课。",  # a person's name
-        "以“业主技能库”带动队伍建设。",  # another community's brand, with nothing to keep
+        "以“业主技能库”带动队伍建设。",
+        "擦亮“老师傅”志愿服务品牌。",  # a brand without its name is still another's brand  # another community's brand, with nothing to keep
         "撤村建居后，居民的就业方式和居住形态变化较大。",  # another kind, and its state
         "老年食堂座位少，午餐高峰时段拥挤。",  # how another community is
         "把今年工作的重心放在融入、健康、安全三个方面。",  # the focuses another sample chose

@@ -10,6 +10,7 @@ import pytest
 
 from rag.library.corpus import parse_corpus_text
 from rag.plan.community import COMMUNITY_TYPES, suggest_community_type
+from rag.plan.outlines import key_dates_text, load_outlines
 from rag.plan.profile import make_profile
 from rag.plan.specifics import circumstances, foreign_specifics, specifics, type_words
 from tests.conftest import CORPUS
@@ -41,7 +42,7 @@ from tests.conftest import CORPUS
             ["针对城郊人员流动大、排水设施薄弱的特点"],
         ),
         ("联系园区企业提供保洁、搬运岗位。", ["园区"]),
-        ("擦亮“老师傅”志愿服务品牌。", ["老师傅"]),
+        ("擦亮“老师傅”志愿服务品牌。", ["擦亮", "老师傅"]),
         ("组建“银发互助队”，开展结对帮扶。", ["银发互助队"]),
         ("开设“小小雷锋”亲子志愿岗。", ["小小雷锋"]),
     ],
@@ -113,6 +114,11 @@ def test_a_circumstance_the_profile_states_is_the_communitys_own():
     assert [s.word for s in foreign_specifics(said + unsaid, profile)] == [unsaid]
 
 
+def test_the_key_dates_every_plan_is_built_on_speak_no_kinds_words():
+    for key, outline in load_outlines().items():
+        assert type_words(key_dates_text(outline, 2027), None) == [], key
+
+
 def test_words_of_other_kinds_of_community():
     text = "利用安置小区电子屏和集体分红日宣传，动员原机械厂退休职工参加。"
     assert type_words(text, "老城区") == ["安置小区", "集体分红", "退休职工", "原机械厂"]
@@ -121,7 +127,7 @@ def test_words_of_other_kinds_of_community():
     # the longest word only: 撤村建居, not also 撤村 and 建居
     assert type_words("撤村建居后，组织老兵讲厂史。", "老城区") == ["撤村建居", "厂史"]
     # 老旧楼道 is no 旧楼 of an old town
-    assert type_words("开展高层住宅、老旧楼道火灾逃生演练。", "城乡结合部") == []
+    assert type_words("开展老旧楼道火灾逃生演练。", "城乡结合部") == []
 
 
 def test_what_the_profile_says_is_the_communitys_own():

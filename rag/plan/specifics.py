@@ -62,9 +62,10 @@ BRAND_NOUN = (
 )
 # A project or team brand in quotes: "巧手匠"志愿服务队, ‘红管家’服务站.
 _BRAND = re.compile(
-    rf"[“‘「'\"]([\u4e00-\u9fff]{{2,8}})[”’」'\"](?={BRAND_NOUN})"
+    rf"[“‘「'\"]([\u4e00-\u9fff]{{2,12}})[”’」'\"](?={BRAND_NOUN})"
     r"|[“‘「]([\u4e00-\u9fff]{2,8}(?:食堂|学堂|讲堂|书屋|驿站|课堂|之家|工作室|超市|银行|书院|"
-    r"队|团|小组|互助组|展室|专栏|小程序|门牌|服务日|议事日|咨询日|柜))[”’」]"
+    r"队|团|小组|互助组|展室|专栏|小程序|门牌|日|柜))[”’」]"
+    r"|《([\u4e00-\u9fff]{2,12}(?:护照|手册|指南|读本|承诺书|公约))》"
 )
 # Claims a sample makes about itself.
 _CLAIM = re.compile(
@@ -82,7 +83,7 @@ _CLAIM = re.compile(
     r"物业公司|物业|企业|商户|居民小组)|"
     # the setting of another community: a logistics park, a building-materials market
     r"物流园|建材市场|批发市场|工业园|产业园|文创园|园区|园企|火车站|高速路口|"
-    r"电镀|印染|化工经营|"
+    r"电镀|印染|化工经营|进营区|驻训|续签|擦亮|"
     # the focuses a sample chose for itself: 两个重点, 三个方面, 四件事
     r"[两二三四五六七八九十]+(?:个|项)(?:重点|方面|薄弱环节|环节|核心指标|难点)|"
     r"[两二三四五六七八九十]+件(?:事|实事)|"
@@ -90,6 +91,7 @@ _CLAIM = re.compile(
     r"是(?:本|我)?社区(?:面临|存在)的主要(?:风险|问题|困难|矛盾)"
 )
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_TO_FILL = re.compile(r"【待补充[^】]*】")
 # Words of a kind of community that a word list cannot hold (原机械厂, 原纺织厂).
 _TYPE_PATTERNS = {"单位型社区": re.compile(r"原[\u4e00-\u9fff]{1,4}(?:厂|矿|公司)")}
 # Schools named by a number or a common school name: 第二中学, 实验小学.
@@ -136,7 +138,10 @@ def _supported(sentence: str, own: str) -> bool:
 
 # What a plan should say once: a rate with its value (参与率80%), a leading group.
 RATE = re.compile(r"([\u4e00-\u9fff]{2,8}?率)[^，。；\d]{0,6}?(\d+(?:\.\d+)?)%")
-LEADING_GROUP = re.compile(r"(?:领导小组|工作小组).{0,30}?组长|组长.{0,30}?(?:领导小组|工作小组)")
+LEADING_GROUP = re.compile(
+    r"(?:领导小组|工作小组).{0,30}?组长|组长.{0,30}?(?:领导小组|工作小组)|"
+    r"(?:成立|组建)[^。；]{0,40}?(?:领导小组|工作小组|工作专班|专班|委员会|指挥部)"
+)
 
 
 def rate_name(match: re.Match) -> str:
@@ -213,7 +218,7 @@ def specifics(text: str) -> list[Specific]:
     found += [
         Specific(name, "品牌")
         for m in _BRAND.finditer(text)
-        if (name := m[1] or m[2]) not in NOT_NAMES
+        if (name := m[1] or m[2] or m[3]) not in NOT_NAMES
     ]
     found += [Specific(m[0], "说法") for m in _CLAIM.finditer(text)]
     seen: set[str] = set()
@@ -249,7 +254,9 @@ def profile_text(profile: Profile) -> str:
 
 
 def foreign_specifics(text: str, profile: Profile) -> list[Specific]:
-    """The specifics and other kinds' words in a text that the profile does not say."""
+    """The specifics and other kinds' words in a text that the profile does not say (what a
+    【待补充：…】 mark asks the user for is no statement)."""
+    text = _TO_FILL.sub("", text)
     own = profile_text(profile)
     own_numbers = set(re.findall(r"\d+(?:\.\d+)?", own))
     found = [

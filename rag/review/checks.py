@@ -32,9 +32,11 @@ _NUMBER = re.compile(r"(\d{1,2})月(?:(\d{1,2})日)?|\d+(?:\.\d+)?%?")
 _LIST_NUMBER = re.compile(r"^\s*(?:\d{1,2}[.．、]|（\d{1,2}）)", re.M)
 # Figures any plan may state: dates of the year, once per period, ages, 100%, ordinals.
 _FREE_FIGURE = re.compile(
-    r"\d{1,2}月(?:\d{1,2}日)?|\d{1,2}日|每[^，。；\d]{0,14}?1(?:次|轮|期|场)|\d+周?岁|100%|"
+    r"\d{1,2}月(?:\d{1,2}日)?|\d{1,2}日(?![内以之])|[每各][^。；\d]{0,30}?1(?:次|轮|期|场|名)|"
+    r"\d+周?岁|100%|"
     r"第[一二三四五六七八九十\d]+|\d+时(?:\d+分)?"
 )
+_FACT = re.compile(r"本社区现有[^。；]*[。；]?")
 MIN_REPEAT = 12  # shorter sentences ("加强组织领导。") may repeat without harm
 _DOUBLED = re.compile(r"([\u4e00-\u9fff]{2,4})\1")
 
@@ -369,7 +371,8 @@ def _has_content(priority: str, text: str) -> bool:
     head = re.split(r"[，。；]", priority.strip("。 "))[0]
     for line in _lines(text):
         if head[:6] in line:
-            rest = _body(line).replace(head, "", 1).strip("。；， ")
+            # the profile's count of it (本社区现有…) is no content of its own
+            rest = _FACT.sub("", _body(line).replace(head, "", 1)).strip("。；， ")
             return len(rest) >= 10 or bool(TO_FILL.search(rest))
     return False
 

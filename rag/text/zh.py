@@ -87,7 +87,7 @@ def is_fragment(sentence: str) -> bool:
             and not re.search("[，：；]", core)
             and (not ACTION.search(core) or _ADVERBIAL_END.search(core))
         )
-        or _FRAGMENT_END.search(core + "。")
+        or (_FRAGMENT_END.search(core + "。") and not re.search(r"是[^，；]*的$", core))
         or core.count("“") != core.count("”")
         or core.count("（") != core.count("）")
     )

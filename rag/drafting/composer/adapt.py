@@ -164,7 +164,9 @@ class Adapter:
     def _generic_brand(self, match: re.Match) -> str:
         """A quoted brand kept when it is the user's own or a common term, else dropped."""
         own = match[1] in NOT_NAMES or match[1] in profile_text(self.profile)
-        return match[0] if own else ""
+        # without its name, "…"品牌 would still claim a brand: the sentence goes instead
+        named = re.match(r"(?:志愿服务|服务)?品牌", match.string[match.end() :])
+        return match[0] if own or named else ""
 
     def heading(self, heading: str, topic_check: bool = False) -> str | None:
         """An item's heading adapted: like a sentence, but it may be short and a noun phrase

@@ -126,6 +126,11 @@ def _split_heading(line: str) -> tuple[str, str]:
     return "", line
 
 
+def _keys(text: str) -> set[str]:
+    """The sentence keys of a text (a sub-item may hold several sentences)."""
+    return {sentence_key(s) for s in sentences(text)}
+
+
 def _bigrams(text: str) -> set[str]:
     text = sentence_key(text)
     return {text[i : i + 2] for i in range(len(text) - 1)}
@@ -217,10 +222,10 @@ class Composer:
             if any(_similar(unit_text(unit), other) for other in chosen):
                 continue  # the same thing said in other words
             body = [s for s in unit.body if sentence_key(s) not in seen]
-            subs = [s for s in unit.subitems if sentence_key(s) not in seen][:MAX_SUBITEMS]
+            subs = [s for s in unit.subitems if not _keys(s) & seen][:MAX_SUBITEMS]
             if not body and not subs:
                 continue
-            seen.update(sentence_key(s) for s in body + subs)
+            seen.update(k for s in body + subs for k in _keys(s))
             said_once |= topics
             chosen.append(unit_text(unit))
             used.append(unit.id)
@@ -264,7 +269,13 @@ class Composer:
         sample sentences really about it; what is missing is marked 【待补充】, never filled
         with a stock sentence."""
         items = []
-        pool = [(s, set(tokenize(s))) for u in units for s in (*u.body, *u.subitems)]
+        pool = [
+            (s, set(tokenize(s)))
+            for u in units
+            for part in (*u.body, *u.subitems)
+            for s in sentences(part)
+            if not _split_heading(s)[0] or _split_heading(s)[1]  # no bare sub-heading
+        ]
         taken: set[str] = set()
         for priority in job.profile.priorities:
             head = _head(priority)
@@ -277,11 +288,18 @@ class Composer:
                 key=lambda w: (word_frequency(w), -len(w)),
                 default="",
             )
+            # ... and the other words that name it: 党员 and 志愿服务 for 党员志愿服务, so that
+            # 有党员名单 or 发展党员 is not taken for it
+            names = [w for w in core if len(w) >= 2 and not any(w in o and w != o for o in core)]
+            need = min(2, len(names))
             scored = sorted(
                 (
                     (len(want & toks), s)
                     for s, toks in pool
-                    if s not in taken and term and term in s  # about this priority, not near it
+                    if s not in taken
+                    and term
+                    and term in s  # about this priority, not near it
+                    and sum(w in s for w in names) >= need
                 ),
                 key=lambda x: -x[0],
             )
