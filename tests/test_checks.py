@@ -197,6 +197,11 @@ def test_what_the_profile_says_is_not_flagged():
             ["1.只有一条的细项，需要补充。"],
         ),
         ("（一）组织辖区辖区学校开展演练，提高逃生能力。\n（二）" + FILLER, "叠词", ["辖区辖区"]),
+        (  # run as if it were there; setting one up assumes nothing
+            "（一）办好日间照料中心，每周开放五天。\n（二）开设四点半课堂，辅导学生作业。" + FILLER,
+            "设施",
+            ["日间照料中心"],
+        ),
         (
             "（一）居民参与率达到80%。\n（二）居民参与率不低于70%。" + FILLER,
             "目标矛盾",

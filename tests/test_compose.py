@@ -58,6 +58,11 @@ def test_places_come_from_the_parent_unit():
         ),
         # another community's counts go, the clause with a norm stays
         ("组织志愿服务，全年不少于20次，服务对象187名。", "组织志愿服务，全年不少于20次。"),
+        # after a ；, a new run of clauses starts: a dropped clause before it cuts nothing
+        (
+            "组织志愿服务，服务对象187名；每季度评选优秀志愿者。",
+            "组织志愿服务；每季度评选优秀志愿者。",
+        ),
         # a count the user gave stays
         ("辖区有退役军人126名，逐一建立档案。", "辖区有退役军人126名，逐一建立档案。"),
         # a placeholder after 辖区 does not write 辖区 twice
@@ -85,7 +90,10 @@ def test_sentences_are_adapted_to_the_profile(sample, adapted):
         "社区下辖锦华苑、滨河湾两个商品房小区。",  # another community's places
         "邀请张建国老师讲课。",  # a person's name
         "以“业主技能库”带动队伍建设。",
-        "擦亮“老师傅”志愿服务品牌。",  # a brand without its name is still another's brand  # another community's brand, with nothing to keep
+        "擦亮“老师傅”志愿服务品牌。",
+        # what follows a dropped clause depends on it
+        "会同街道城建科和供电所，排查1990年以前建成的楼栋，建立隐患台账。",
+        "开展“关爱功臣”活动和社会公益活动。",  # 开展活动 says nothing  # a brand without its name is still another's brand  # another community's brand, with nothing to keep
         "撤村建居后，居民的就业方式和居住形态变化较大。",  # another kind, and its state
         "老年食堂座位少，午餐高峰时段拥挤。",  # how another community is
         "把今年工作的重心放在融入、健康、安全三个方面。",  # the focuses another sample chose
@@ -130,7 +138,7 @@ def compose(retriever, topic: str, **change) -> Draft:
 @pytest.mark.parametrize("index_name", ["hash_index", "e5_index"])
 def test_every_plan_type_composes_a_plan_that_keeps_the_grounding_contract(request, index_name):
     """Every statement is the profile's, generic, or marked: the only findings on a composed
-    plan are sample figures to confirm, 【待补充】 marks and lengths, never another community's
+    plan are sample figures and facilities to confirm, 【待补充】 marks and lengths, never another community's
     names or kind, a broken or repeated sentence, a list of one or a priority left empty."""
     _, _, retriever = request.getfixturevalue(index_name)
     for key, outline in load_outlines().items():
@@ -174,7 +182,9 @@ def test_no_passage_serves_two_sections(hash_index):
     assert ids and len(ids) == len(set(ids))
 
 
-MARKS_ALLOWED = {"范文数字", "待补充", "篇幅"}
+# What a composed plan may leave for the user to confirm: a sample's norms and figures, the
+# facilities a sample runs (日间照料中心: has this community one?), what to fill in, length.
+MARKS_ALLOWED = {"范文数字", "设施", "待补充", "篇幅"}
 
 
 @pytest.mark.parametrize("topic", ["zongzhi", "xiaofang", "shuangyong", "laoling"])

@@ -247,6 +247,41 @@ def type_words(text: str, community_type: str | None) -> list[str]:
     return [w for w in dict.fromkeys(found) if not any(w != o and w in o for o in found)]
 
 
+# Facilities a community may or may not have: a plan that runs one says the community has it.
+FACILITIES = (
+    "日间照料中心",
+    "老年食堂",
+    "长者食堂",
+    "助餐点",
+    "时间银行",
+    "微型消防站",
+    "爱心超市",
+    "爱心兑换柜",
+    "零工驿站",
+    "儿童之家",
+    "四点半课堂",
+    "应急救援队",
+    "调解室",
+    "法律服务室",
+    "心理咨询室",
+)
+_BUILDING = re.compile(r"建立|设立|建设|开设|新建|筹建|建成|打造|开办|增设|选址|争取")
+
+
+def assumed_facilities(text: str, profile: Profile) -> list[str]:
+    """Facilities a text runs as if the community had them (办好日间照料中心) while the
+    profile does not name them; a sentence that sets one up (开设四点半课堂) assumes nothing."""
+    own = profile_text(profile)
+    found = []
+    for line in _TO_FILL.sub("", text).split("\n"):
+        for sentence in sentences(line):
+            for facility in FACILITIES:
+                at = sentence.find(facility)
+                if at >= 0 and facility not in own and not _BUILDING.search(sentence[:at]):
+                    found.append(facility)
+    return list(dict.fromkeys(found))
+
+
 def profile_text(profile: Profile) -> str:
     """Everything the user wrote about the community: what it says is true of it."""
     kind = profile.community_type or ""

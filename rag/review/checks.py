@@ -16,7 +16,7 @@ from rag.plan.community import suggest_community_type
 from rag.plan.draft import Draft, SectionState
 from rag.plan.outlines import Outline, key_dates_text
 from rag.plan.profile import Profile
-from rag.plan.specifics import LEADING_GROUP, RATE, foreign_specifics
+from rag.plan.specifics import LEADING_GROUP, RATE, assumed_facilities, foreign_specifics
 from rag.text.clean import has_pinyin, has_traditional, to_simplified
 from rag.text.zh import (
     PLACEHOLDER,
@@ -212,6 +212,14 @@ def _type_words(section, profile, grounded):
     )
 
 
+@_finding(
+    "设施",
+    "这些设施社区信息中没有提到，计划却按已有来写：请确认本社区已有（可写入补充说明），或改为筹建。",
+)
+def _facilities(section, profile, grounded):
+    return assumed_facilities(section.text, profile)
+
+
 @_finding("范文数字", "范文中的数字，请按本社区实际核实：社区信息中没有这些数字。")
 def _figures(section, profile, grounded):
     return sample_figures(section.text, grounded)
@@ -263,6 +271,7 @@ SECTION_CHECKS: tuple[SectionCheck, ...] = (
     _sample_names,
     _type_words,
     _circumstances,
+    _facilities,
     _figures,
     _dangling,
     _single_items,

@@ -164,8 +164,9 @@ class Adapter:
     def _generic_brand(self, match: re.Match) -> str:
         """A quoted brand kept when it is the user's own or a common term, else dropped."""
         own = match[1] in NOT_NAMES or match[1] in profile_text(self.profile)
-        # without its name, "…"品牌 would still claim a brand: the sentence goes instead
-        named = re.match(r"(?:志愿服务|服务)?品牌", match.string[match.end() :])
+        # without its name, "…"品牌 would still claim a brand, and 开展活动 says nothing:
+        # the sentence goes instead
+        named = re.match(r"(?:志愿服务|服务)?品牌|活动", match.string[match.end() :])
         return match[0] if own or named else ""
 
     def heading(self, heading: str, topic_check: bool = False) -> str | None:
@@ -192,11 +193,20 @@ class Adapter:
         body = sentence[: end.start()] if end else sentence
         parts = [(c, d) for c, d in _CLAUSE.findall(body) if c or d]
         kept: list[tuple[str, str]] = []
+        cut = False  # a clause of this run (up to the next ；) was dropped
         for i, (clause, delim) in enumerate(parts):
             if self.clause_ok(clause, topic_check):
+                if cut:
+                    return None  # what follows a dropped clause depends on it
                 kept.append((clause, delim))
             elif i == 0 or delim == "：":
                 return None
+            else:
+                cut = True
+                if delim == "；" and kept:
+                    kept[-1] = (kept[-1][0], "；")
+            if delim == "；":
+                cut = False
         if not kept:
             return None
         if len(kept) < len(parts) and not ACTION.search("".join(c for c, _ in kept)):
