@@ -1,0 +1,79 @@
+"""Hardening seen from a real headless Chromium against a real `streamlit run`: the server's
+API key stays with the server's endpoint, the project's Streamlit config is in force, and text
+that is not the app's own never renders as Markdown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser import CHROMIUM, AppServer, wait_ready
+from tests.conftest import free_port
+from tests.fake_llm import FakeLLM
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM}"),
+]
+expect = pytest.importorskip("playwright.sync_api").expect
+
+SERVER_KEY = "sk-operator-secret-0042"
+
+
+def sidebar(page):
+    return page.locator('[data-testid="stSidebar"]')
+
+
+def type_in(field, value: str) -> None:
+    field.fill(value)
+    field.press("Enter")
+
+
+def test_the_servers_key_never_goes_to_a_url_typed_in_the_page(data_dir, browser, fake_llm):
+    operator = FakeLLM().start()  # the endpoint the server's environment names
+    srv = AppServer(
+        free_port(),
+        data_dir,
+        env={
+            "PLAN_LLM_PROVIDER": "deepseek",
+            "PLAN_LLM_BASE_URL": operator.base_url,
+            "PLAN_LLM_API_KEY": SERVER_KEY,
+        },
+    )
+    srv.start()
+    try:
+        page = browser.new_page()
+        page.goto(srv.url)
+        wait_ready(page)
+        bar = sidebar(page)
+        # A visitor keeps the server's provider and types another address (fake_llm's).
+        type_in(bar.get_by_label("接口地址（Base URL）"), fake_llm.base_url)
+        refused = bar.get_by_text("请在“API Key”中填写这个接口地址的密钥", exact=False)
+        accepted = bar.get_by_text(f"（{fake_llm.base_url}）", exact=False)
+        refused.or_(accepted).wait_for()
+        test = bar.get_by_role("button", name="测试连接")
+        if accepted.count():  # 测试连接 is offered only while the fields make a usable model
+            test.click()
+            bar.get_by_text("连接成功").wait_for()
+        assert not any(SERVER_KEY in a for a in fake_llm.authorizations)
+        expect(refused).to_be_visible()
+
+        # With a key of their own, the visitor's address gets that key.
+        type_in(bar.get_by_label("API Key", exact=True), "sk-visitor-own")
+        bar.get_by_text(f"（{fake_llm.base_url}）", exact=False).wait_for()
+        test.click()
+        bar.get_by_text("连接成功").wait_for()
+        assert fake_llm.authorizations == ["Bearer sk-visitor-own"]
+
+        # With the fields empty again, the server's own endpoint gets the server's key.
+        type_in(bar.get_by_label("API Key", exact=True), "")
+        type_in(bar.get_by_label("接口地址（Base URL）"), "")
+        bar.get_by_text(f"（{operator.base_url}）", exact=False).wait_for()
+        test.click()
+        bar.get_by_text("连接成功").wait_for()
+        assert operator.authorizations == [f"Bearer {SERVER_KEY}"]
+        assert not any(SERVER_KEY in a for a in fake_llm.authorizations)
+    finally:
+        srv.stop()
+        operator.stop()
