@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import CHROMIUM, AppServer, wait_ready
+from tests.browser import CHROMIUM, AppServer, wait_for, wait_ready
 from tests.conftest import free_port
 from tests.fake_llm import FakeLLM
 
@@ -55,7 +55,7 @@ def test_the_servers_key_never_goes_to_a_url_typed_in_the_page(data_dir, browser
         test = bar.get_by_role("button", name="测试连接")
         if accepted.count():  # 测试连接 is offered only while the fields make a usable model
             test.click()
-            bar.get_by_text("连接成功").wait_for()
+            wait_for(lambda: fake_llm.authorizations, page)
         assert not any(SERVER_KEY in a for a in fake_llm.authorizations)
         expect(refused).to_be_visible()
 
@@ -63,7 +63,7 @@ def test_the_servers_key_never_goes_to_a_url_typed_in_the_page(data_dir, browser
         type_in(bar.get_by_label("API Key", exact=True), "sk-visitor-own")
         bar.get_by_text(f"（{fake_llm.base_url}）", exact=False).wait_for()
         test.click()
-        bar.get_by_text("连接成功").wait_for()
+        wait_for(lambda: fake_llm.authorizations, page)
         assert fake_llm.authorizations == ["Bearer sk-visitor-own"]
 
         # With the fields empty again, the server's own endpoint gets the server's key.
@@ -71,9 +71,42 @@ def test_the_servers_key_never_goes_to_a_url_typed_in_the_page(data_dir, browser
         type_in(bar.get_by_label("接口地址（Base URL）"), "")
         bar.get_by_text(f"（{operator.base_url}）", exact=False).wait_for()
         test.click()
-        bar.get_by_text("连接成功").wait_for()
+        wait_for(lambda: operator.authorizations, page)
         assert operator.authorizations == [f"Bearer {SERVER_KEY}"]
         assert not any(SERVER_KEY in a for a in fake_llm.authorizations)
     finally:
         srv.stop()
         operator.stop()
+
+
+def test_the_projects_streamlit_config_is_in_force(server, browser):
+    page = browser.new_page()
+    page.goto(server.url)
+    wait_ready(page)
+    # toolbarMode minimal: no developer menu, no English "Deploy" button
+    assert page.get_by_role("button", name="Deploy").count() == 0
+    page.locator('[data-testid="stSidebar"]').get_by_text("范文库", exact=True).click()
+    page.get_by_role("heading", name="范文库").wait_for()
+    # maxUploadSize: the uploader states the app's own limit
+    limit = page.locator('[data-testid="stFileUploaderDropzoneInstructions"]')
+    expect(limit).to_contain_text("5MB")
+    assert "200MB" not in limit.inner_text()
+
+
+def test_an_unexpected_error_shows_no_traceback_or_path(browser, tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "drafts.sqlite3").write_bytes(b"this is not a database " * 100)
+    srv = AppServer(free_port(), data)
+    srv.start()
+    try:
+        page = browser.new_page()
+        page.goto(f"{srv.url}/?draft=0123456789ab")  # opening a draft reads the broken file
+        wait_ready(page)
+        error = page.locator('[data-testid="stException"]')
+        error.wait_for()
+        shown = page.locator('[data-testid="stMain"]').inner_text()
+        for detail in ("Traceback", ".py", str(tmp_path), "DatabaseError", "not a database"):
+            assert detail not in shown
+    finally:
+        srv.stop()

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import os
 import time
+import tomllib
 from dataclasses import replace
 
 import pytest
 
+from rag.config import REPO_ROOT
 from rag.errors import InputFileError
 from rag.index.ingest import delete_upload, ingest, save_upload
 from rag.index.retrieve import Retriever
 from rag.library.corpus import parse_corpus_text
 from rag.library.uploads import (
+    MAX_UPLOAD_BYTES,
     UPLOAD_PREFIX,
     UploadPreview,
     list_uploads,
@@ -93,6 +96,12 @@ def test_preview_suggests_the_topic_from_the_content():
 def test_preview_refuses_unusable_uploads(data, filename, message):
     with pytest.raises(InputFileError, match=message):
         preview_upload(data, filename)
+
+
+def test_the_servers_upload_limit_is_the_apps():
+    """Streamlit refuses larger uploads itself (server.maxUploadSize, in MB); the app checks again."""
+    config = tomllib.loads((REPO_ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["maxUploadSize"] * 1024 * 1024 == MAX_UPLOAD_BYTES
 
 
 # Save, search, list, delete
