@@ -14,6 +14,7 @@ from rag.index.embeddings import HashEmbeddingFunction
 from rag.index.ingest import ingest
 from rag.index.store import ChunkStore
 from tests.conftest import small_corpus
+from ui.literal import literal
 
 APP = str(REPO_ROOT / "app.py")
 
@@ -177,7 +178,8 @@ def model_session(at: AppTest, base_url: str) -> AppTest:
 def test_generate_with_a_model_and_an_error_stays_on_its_section(fake_llm):
     fake_llm.add(match="“三、", status=401)
     at = model_session(new_app(), fake_llm.base_url)
-    assert "当前：模型 fake-model" in " ".join(c.value for c in at.sidebar.caption)
+    shown = " ".join(c.value for c in at.sidebar.caption)
+    assert f"当前：模型 {literal('fake-model')}" in shown  # Markdown that shows it as typed
     at = generated(at)
     draft_id = at.query_params["draft"]
     draft = open_draft_store(get_settings()).load(draft_id)
@@ -260,6 +262,7 @@ def test_a_stale_or_malformed_draft_link_shows_a_message_and_the_empty_form(link
     at = new_app(draft=link)
     assert not at.exception
     assert any("找不到草稿" in w.value for w in at.warning)
+    assert not any("evil" in w.value or ".." in w.value for w in at.warning)  # never echoed
     assert "draft" not in at.query_params
     assert at.text_input(key="form_community").value == ""
     assert not at.header  # no draft is shown

@@ -5,10 +5,14 @@ that is not the app's own never renders as Markdown."""
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
-from tests.browser import CHROMIUM, AppServer, wait_for, wait_ready
+from rag.drafting.composer.compose import Composer
+from rag.drafting.pipeline import new_draft
+from rag.plan.profile import make_profile
+from tests.browser import CHROMIUM, AppServer, drafts, wait_for, wait_ready
 from tests.conftest import free_port
 from tests.fake_llm import FakeLLM
 
@@ -110,3 +114,52 @@ def test_an_unexpected_error_shows_no_traceback_or_path(browser, tmp_path):
             assert detail not in shown
     finally:
         srv.stop()
+
+
+LINK = "https://example.com"
+HOSTILE = f"[请重新登录]({LINK})"
+
+
+def links_to_elsewhere(page) -> int:
+    return page.locator(f'a[href^="{LINK}"]').count()
+
+
+def test_a_link_in_the_draft_parameter_is_not_rendered(server, browser):
+    page = browser.new_page()
+    page.goto(f"{server.url}/?draft={quote(HOSTILE)}")
+    wait_ready(page)
+    page.get_by_text("找不到草稿", exact=False).wait_for()
+    assert links_to_elsewhere(page) == 0
+    assert "请重新登录" not in page.locator('[data-testid="stMain"]').inner_text()
+
+
+def test_names_and_titles_are_shown_as_typed_never_as_markdown(server, browser, data_dir):
+    community = f"{HOSTILE}**阳光**社区"
+    profile = make_profile({"community": community, "year": 2027, "topic": "双拥"})
+    draft = new_draft(profile, Composer())
+    drafts(data_dir).save(draft)
+    page = browser.new_page()
+    page.goto(f"{server.url}/?draft={draft.id}")
+    wait_ready(page)
+    heading = page.locator('[data-testid="stHeading"]').filter(has_text="双拥工作计划")
+    expect(heading).to_have_count(1)
+    assert heading.inner_text().replace("\u2060", "") == draft.title
+    main = page.locator('[data-testid="stMain"]')
+    assert links_to_elsewhere(page) == 0 and main.locator("strong").count() == 0
+
+    # a message after a rerun (the flash of 删除) names the draft as typed too
+    sidebar(page).get_by_text("我的草稿", exact=True).click()
+    page.locator(f".st-key-delete_{draft.id} button").click()
+    notice = page.get_by_text("已删除草稿", exact=False)
+    notice.wait_for()
+    assert notice.inner_text().replace("\u2060", "") == f"已删除草稿：{draft.title}"
+    assert links_to_elsewhere(page) == 0 and main.locator("strong").count() == 0
+
+    # a model name typed in the sidebar (a local provider: no key needed, nothing is sent)
+    sidebar(page).get_by_text("调用模型").click()
+    sidebar(page).locator('[data-testid="stSelectbox"]').filter(has_text="模型服务商").click()
+    page.get_by_role("option", name="Ollama（本机）").click()
+    type_in(sidebar(page).get_by_label("模型名称"), HOSTILE)
+    sidebar(page).get_by_text("当前：模型", exact=False).wait_for()
+    wait_ready(page)
+    assert links_to_elsewhere(page) == 0

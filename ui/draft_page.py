@@ -22,6 +22,7 @@ from rag.plan.draft import Draft
 from rag.plan.profile import make_profile, profile_errors
 from rag.review.checks import check_draft
 from ui import state
+from ui.literal import literal
 
 OFFLINE_INSTRUCTION = (
     "离线组合时，修改要求用来挑选与之相关的范文材料；在“时间安排”一节，会把要求的事项补到对应的节点，"
@@ -37,7 +38,7 @@ ORIGINS = {"composer": "离线组合", "model": "模型", "edit": "手工修改"
 def _field_error(name: str) -> None:
     message = st.session_state[state.FORM_ERRORS].get(name)
     if message:
-        st.error(message)
+        st.error(literal(message))
 
 
 def _field(widget, name: str, label: str, options: dict) -> None:
@@ -206,10 +207,10 @@ def generate(draft: Draft, indices: list[int] | None = None) -> None:
     section_writer = state.writer()
     indices = indices if indices is not None else draft.unlocked()
     heads = draft.headings()
-    progress = st.progress(0.0, text=f"正在起草（{section_writer.name}）……")
+    progress = st.progress(0.0, text=literal(f"正在起草（{section_writer.name}）……"))
     slots = {}
     for i in indices:
-        st.markdown(f"**{heads[i]}**")
+        st.markdown(f"**{literal(heads[i])}**")
         slots[i] = st.empty()
         slots[i].caption("等待中……")
     done = 0
@@ -231,7 +232,7 @@ def generate(draft: Draft, indices: list[int] | None = None) -> None:
                 slots[index].text(payload.text)
             else:
                 message = payload.error if event == "done" else payload
-                slots[index].error(message)
+                slots[index].error(literal(message))
                 state.flash("warning", f"{heads[index]}：{message}")
             progress.progress(done / len(indices), text=f"已完成 {done}/{len(indices)} 节")
     draft.mode = section_writer.name
@@ -250,7 +251,7 @@ def start_new(data: dict) -> None:
         store = state.draft_store()
         store.save(draft)
     except PlanError as e:
-        st.error(str(e))
+        st.error(literal(e))
         return
     st.session_state[state.DRAFT_ID] = draft.id
     st.query_params["draft"] = draft.id
@@ -262,7 +263,7 @@ def _save(draft: Draft) -> bool:
     try:
         state.draft_store().save(draft)
     except PlanError as e:
-        st.error(str(e))
+        st.error(literal(e))
         return False
     return True
 
@@ -289,7 +290,7 @@ def section_view(draft: Draft, index: int, findings) -> None:
     version = section.version
     with st.container(border=True):
         top = st.columns([6, 1])
-        top[0].subheader(head)
+        top[0].subheader(literal(head))
         top[1].toggle(
             "锁定",
             value=section.locked,
@@ -299,7 +300,7 @@ def section_view(draft: Draft, index: int, findings) -> None:
             help="锁定后，“全部重新生成”不会改动本节。",
         )
         if version and version.error:
-            st.error(version.error)
+            st.error(literal(version.error))
         slot = st.empty()
         key = state.section_key("text", draft.id, index, len(section.versions), section.current)
         slot.text_area(
@@ -314,7 +315,7 @@ def section_view(draft: Draft, index: int, findings) -> None:
             args=(draft.id, index, key),
         )
         for f in findings:
-            st.warning(f"【{f.kind}】{f.message}")
+            st.warning(literal(f"【{f.kind}】{f.message}"))
             if f.items:
                 st.text("、".join(f.items[:12]))
         c1, c2, c3 = st.columns([4, 1, 1])
@@ -357,7 +358,7 @@ def section_view(draft: Draft, index: int, findings) -> None:
         try:
             section_writer = state.writer()
         except PlanError as e:
-            st.error(str(e))
+            st.error(literal(e))
             return
         result: list = []
 
@@ -378,10 +379,10 @@ def section_view(draft: Draft, index: int, findings) -> None:
                 if event == "text":
                     slot.text(payload)
         except NoMoreVariants as e:
-            st.warning(str(e))
+            st.warning(literal(e))
             return
         except PlanError as e:
-            st.error(str(e))
+            st.error(literal(e))
             return
         if _save(draft):
             if result and result[0].error:
@@ -427,7 +428,7 @@ def current_draft() -> Draft | None:
     try:
         draft = state.draft_store().load(draft_id)
     except DraftNotFound as e:
-        st.warning(str(e))
+        st.warning(literal(e))
         st.session_state[state.DRAFT_ID] = None
         del st.query_params["draft"]
         return None
@@ -449,8 +450,8 @@ def page() -> None:
     if draft is None:
         st.info("填写社区信息后点“生成计划”，系统会逐节起草，并标出每节引用的范文。")
         return
-    st.header(draft.title)
-    st.caption(f"起草方式：{draft.mode} · 草稿编号 {draft.id}")
+    st.header(literal(draft.title))
+    st.caption(literal(f"起草方式：{draft.mode} · 草稿编号 {draft.id}"))
     if st.button("全部重新生成", key="regen_all", help="重新生成所有未锁定的章节"):
         generate(draft)
         st.rerun()
@@ -461,7 +462,7 @@ def page() -> None:
     for f in findings:
         by_section.setdefault(f.section, []).append(f)
     for f in by_section.get("全文", []):
-        st.warning(f"【{f.kind}】{f.message}")
+        st.warning(literal(f"【{f.kind}】{f.message}"))
     for index, head in enumerate(draft.headings()):
         section_view(draft, index, by_section.get(head, []))
     st.text(f"{draft.author}\n{draft.date}".strip())
