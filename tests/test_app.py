@@ -4,6 +4,8 @@ tested with browser contexts against a real server: AppTest shares one runtime p
 
 from __future__ import annotations
 
+import io
+
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -329,3 +331,19 @@ def test_offline_mode_says_what_an_instruction_can_do_and_downloads_warn_of_mark
     assert marks and len(warning) == 1
     at.sidebar.radio(key="llm_mode").set_value("调用模型").run()
     assert OFFLINE_INSTRUCTION not in [c.value for c in at.caption]
+
+
+def test_control_characters_typed_into_a_section_never_reach_the_word_file():
+    from docx import Document
+
+    from rag.export.files import render
+
+    at = generated(new_app())
+    draft_id = at.query_params["draft"]
+    key = next(k for k in texts(at) if k.startswith(f"text_{draft_id}_1_"))
+    at.text_area(key=key).input("（一）加强\x01组织\x1b领导。\n（二）细化\x0c分工\x7f。").run()
+    assert not at.exception
+    draft = open_draft_store(get_settings()).load(draft_id)
+    assert draft.sections[1].text == "（一）加强组织领导。\n（二）细化\n分工。"
+    paragraphs = [p.text for p in Document(io.BytesIO(render(draft, ".docx"))).paragraphs]
+    assert "（一）加强组织领导。" in paragraphs and "分工。" in paragraphs

@@ -356,3 +356,13 @@ def test_a_models_leaks_get_the_same_findings_as_the_composers(fake_llm, hash_in
     # the prompt told the model the samples are other communities' and what kind this one is
     prompt = next(p for p in user_prompts(fake_llm) if head in p)
     assert "社区类型：老城区" in prompt and "来自其他社区" in prompt
+
+
+def test_control_characters_from_a_model_never_reach_the_plan(fake_llm, hash_index):
+    _, _, retriever = hash_index
+    fake_llm.add(reply="（一）加强\x01组织\x1b领导。\x0b（二）落实\x00责任。", piece_chars=3)
+    recorder = Recorder()
+    d = draft(retriever, writer_for(fake_llm), callbacks=recorder)
+    assert {s.text for s in d.sections} == {"（一）加强组织领导。\n（二）落实责任。"}
+    streamed = [t for texts in recorder.texts.values() for t in texts]
+    assert not any(re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", t) for t in streamed)

@@ -298,3 +298,12 @@ def test_write_upload_keeps_the_users_labels_and_falls_back_to_a_default_title(s
     path = write_upload(upload_document(preview), settings)
     doc = parse_corpus_text(path.read_text(encoding="utf-8"), path.stem)
     assert (doc.kind, doc.topic, doc.title) == ("方案", "yingji", "上传范文")
+
+
+def test_control_characters_in_an_upload_or_its_review_are_dropped(settings):
+    data = ARMY_PLAN.replace("拥军优属", "拥军\x1b优属\x01").encode("utf-8")
+    preview = preview_upload(data, "plan.txt")
+    assert "拥军优属" in preview.text
+    preview.text += "\n三、保障措施\n明确\x07分工。"  # typed while reviewing
+    doc = upload_document(preview)
+    assert "明确分工。" in doc.body and "\x07" not in doc.body

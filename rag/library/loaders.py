@@ -10,7 +10,7 @@ from pathlib import Path
 import charset_normalizer
 
 from rag.errors import EncodingError, InputFileError
-from rag.text.clean import to_simplified
+from rag.text.clean import strip_control, to_simplified
 from rag.text.tokens import word_frequency, words
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx")
@@ -153,8 +153,8 @@ def read_bytes(data: bytes, filename: str) -> str:
     if len(data) > MAX_FILE_BYTES:
         raise InputFileError(f"{name}太大（超过 {MAX_FILE_BYTES // 1024 // 1024} MB）。")
     if suffix == ".docx":
-        return read_docx_bytes(data, name)
-    return decode_bytes(data, name)
+        return strip_control(read_docx_bytes(data, name))
+    return strip_control(decode_bytes(data, name))
 
 
 def read_file(path: str | Path) -> str:

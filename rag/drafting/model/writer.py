@@ -12,7 +12,7 @@ from rag.drafting.writer import SectionJob
 from rag.plan.community import COMMUNITY_TYPES
 from rag.plan.draft import Version, heading
 from rag.plan.profile import Profile
-from rag.text.clean import normalize_punctuation
+from rag.text.clean import normalize_punctuation, strip_control
 
 DEFAULT_INSTRUCTION = "换一种写法，内容更具体、更贴合本社区实际。"
 
@@ -92,8 +92,9 @@ def section_messages(job: SectionJob) -> list[tuple[str, str]]:
 
 
 def tidy(text: str, section_title: str) -> str:
-    """Model output as plan text: no Markdown, no repeated heading, one paragraph per line."""
-    text = re.sub(r"```[a-z]*", "", text)
+    """Model output as plan text: no Markdown, no control characters, no repeated heading,
+    one paragraph per line."""
+    text = re.sub(r"```[a-z]*", "", strip_control(text))
     lines = []
     for line in text.split("\n"):
         line = re.sub(r"^\s*#{1,6}\s*", "", line)
