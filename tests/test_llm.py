@@ -232,6 +232,41 @@ def test_reasoning_never_reaches_the_plan_or_the_stream(fake_llm, hash_index):
         assert not any("推理" in t or "<" in t for t in texts)
 
 
+BODY = "（一）加强组织领导，明确责任分工。"
+REASONING = [
+    (f"<Think>机密推理</Think>\n{BODY}", {}),
+    (f"<THINK>机密推理</THINK>{BODY}", {}),
+    (f"<thinking>机密推理</thinking>\n{BODY}", {}),
+    (f"<reasoning>机密推理</reasoning>\n{BODY}", {}),
+    (f"<Thinking >机密推理</THINKING >\n{BODY}", {}),
+    (f"{BODY}<think>机密推理，一直没有结束", {}),  # never closed
+    (f"{BODY}<reasoning>机密推理，机密推理，机密推理", {"cut_after": 12}),  # the stream cut inside
+]
+
+
+@pytest.mark.parametrize(
+    ("reply", "rule"),
+    REASONING,
+    ids=["Think", "THINK", "thinking", "reasoning", "spaced", "never-closed", "cut-inside"],
+)
+def test_reasoning_blocks_of_every_spelling_never_reach_the_plan(fake_llm, reply, rule):
+    fake_llm.add(reply=reply, piece_chars=3, **rule)
+    writer = writer_for(fake_llm)
+    seen: list[str] = []
+    result = stream_chat(writer.chat, [("human", "起草")], writer.config, seen.append)
+    assert result.text.strip() == BODY
+    assert result.complete is ("cut_after" not in rule)
+    assert seen and not any("推理" in t or "<" in t for t in seen)
+
+
+def test_reasoning_whose_opening_tag_never_came_is_dropped_when_it_closes(fake_llm):
+    fake_llm.add(reply=f"机密推理</Thinking>\n{BODY}", piece_chars=3)
+    writer = writer_for(fake_llm)
+    seen: list[str] = []
+    result = stream_chat(writer.chat, [("human", "起草")], writer.config, seen.append)
+    assert result.complete and result.text.strip() == BODY == seen[-1].strip()
+
+
 # ---- failures ------------------------------------------------------------------------
 
 FAILURES = [
