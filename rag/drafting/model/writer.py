@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from rag.drafting.model.prompts import fence, render
+from rag.drafting.model.prompts import fence, quoted, render
 from rag.drafting.model.providers import LLMConfig, chat_model
 from rag.drafting.model.stream import stream_chat
 from rag.drafting.writer import SectionJob
@@ -76,14 +76,18 @@ def section_messages(job: SectionJob) -> list[tuple[str, str]]:
         ),
         "purpose": job.section.purpose,
         "length": job.section.length,
-        "others": "\n".join(f"{h}：{summary}" for h, summary in job.others) or "（无）",
+        "others": (
+            quoted("其他各节概要", "\n".join(f"{h}：{summary}" for h, summary in job.others))
+            if job.others
+            else "（无）"
+        ),
         "passages": passages_block(job),
     }
     if job.current or job.instruction:
         user = render(
             "regenerate",
             **values,
-            current=job.current or "（本节尚无文本）",
+            current=quoted("本节当前文本", job.current) if job.current else "（本节尚无文本）",
             instruction=job.instruction or DEFAULT_INSTRUCTION,
         )
     else:
