@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from functools import partial
 
 import pandas as pd
@@ -33,6 +34,10 @@ MARKS_TO_RESOLVE = frozenset(
     {"范文专名", "类型用语", "范文数字", "待补充", "占位符", "句子不完整", "重点无内容", "落款日期"}
 )
 ORIGINS = {"composer": "离线组合", "model": "模型", "edit": "手工修改"}
+UNEXPECTED_ERROR = (
+    "出现了意外错误（详细信息已记入服务器日志）。请稍后再试；如果反复出现，请联系管理员。"
+)
+log = logging.getLogger(__name__)
 
 
 def _field_error(name: str) -> None:
@@ -200,12 +205,40 @@ def merge_editor_rows(rows: list[dict], editor: dict) -> list[dict]:
     return rows + [dict(r) for r in editor.get("added_rows", [])]
 
 
-def generate(draft: Draft, indices: list[int] | None = None) -> None:
-    """Draft sections with live progress: each section streams into its place."""
+def generate(draft: Draft, *, new: bool = False) -> None:
+    """Draft every unlocked section with live progress, each streaming into its place.
+
+    A new draft is saved, and named in the URL, once a section has text, so a run that writes
+    nothing leaves no empty draft. A failure is told after a rerun that keeps the form and every
+    saved section; one that is not the engine's goes to the log with its traceback.
+    """
+    try:
+        _generate(draft, new)
+    except PlanError as e:
+        failure = str(e)
+    except Exception:  # not the engine's: the details stay in the log, not on the page
+        log.exception("drafting %s failed", draft.id or "a new draft")
+        failure = UNEXPECTED_ERROR
+    else:
+        return
+    if not new:
+        state.flash("error", f"重新生成没有完成：{failure}草稿中已有的内容都还在。")
+    elif _in_url(draft):
+        state.flash(
+            "error", f"生成计划没有完成：{failure}已生成的各节已保存，其余各节可“重新生成”。"
+        )
+    else:
+        state.flash(
+            "error", f"生成计划没有完成：{failure}表单中填写的内容都还在，处理后请再点“生成计划”。"
+        )
+    st.rerun()
+
+
+def _generate(draft: Draft, new: bool) -> None:
     retriever = state.library().retriever
     store = state.draft_store()
     section_writer = state.writer()
-    indices = indices if indices is not None else draft.unlocked()
+    indices = draft.unlocked()
     heads = draft.headings()
     progress = st.progress(0.0, text=literal(f"正在起草（{section_writer.name}）……"))
     slots = {}
@@ -226,7 +259,7 @@ def generate(draft: Draft, indices: list[int] | None = None) -> None:
         elif event == "started":
             slots[index].caption("正在生成……")
         else:
-            store.save(draft)  # saved before the section shows as done
+            _save_drafted(store, draft, new)  # saved before the section shows as done
             done += 1
             if event == "done" and payload.complete:
                 slots[index].text(payload.text)
@@ -236,7 +269,23 @@ def generate(draft: Draft, indices: list[int] | None = None) -> None:
                 state.flash("warning", f"{heads[index]}：{message}")
             progress.progress(done / len(indices), text=f"已完成 {done}/{len(indices)} 节")
     draft.mode = section_writer.name
+    _save_drafted(store, draft, new)
+    if new and not _in_url(draft):
+        raise PlanError("没有一节生成出内容（各节的原因见上）。")
+
+
+def _save_drafted(store, draft: Draft, new: bool) -> None:
+    """Save a draft being drafted; a new one only once it has text, and then name it in the URL."""
+    if new and not any(s.text.strip() for s in draft.sections):
+        return
     store.save(draft)
+    if new and not _in_url(draft):
+        st.session_state[state.DRAFT_ID] = draft.id
+        st.query_params["draft"] = draft.id
+
+
+def _in_url(draft: Draft) -> bool:
+    return bool(draft.id) and st.session_state[state.DRAFT_ID] == draft.id
 
 
 def start_new(data: dict) -> None:
@@ -246,16 +295,11 @@ def start_new(data: dict) -> None:
         state.flash("error", "请先改正表单中标出的问题。")
         st.rerun()
     try:
-        profile = make_profile(data)
-        draft = new_draft(profile, state.writer())
-        store = state.draft_store()
-        store.save(draft)
+        draft = new_draft(make_profile(data), state.writer())
     except PlanError as e:
         st.error(literal(e))
         return
-    st.session_state[state.DRAFT_ID] = draft.id
-    st.query_params["draft"] = draft.id
-    generate(draft)
+    generate(draft, new=True)
     st.rerun()
 
 
