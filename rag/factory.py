@@ -13,14 +13,16 @@ from rag.config import Settings
 from rag.drafting.composer.compose import Composer
 from rag.drafting.model.providers import (
     NO_KEY,
+    PROVIDERS,
     LLMConfig,
+    endpoint,
     llm_config,
     llm_options,
     make_llm_config,
 )
 from rag.drafting.model.writer import ModelWriter
 from rag.drafting.writer import SectionWriter
-from rag.errors import PlanError
+from rag.errors import ConfigError, PlanError
 from rag.plan.store import DraftStore, SQLiteDraftStore
 
 if TYPE_CHECKING:  # the index (chromadb) is imported when a library is opened, not before
@@ -63,7 +65,7 @@ def open_draft_store(settings: Settings) -> DraftStore:
 @dataclass(frozen=True)
 class ModelChoice:
     """The model fields one browser session typed; an empty field falls back to `.env`
-    when the provider is the same as there."""
+    when the provider is the same as there (the key only for the same base URL too)."""
 
     provider: str
     model: str = ""
@@ -81,11 +83,19 @@ def model_config(settings: Settings, choice: ModelChoice | None = None) -> LLMCo
     except PlanError:  # the session's fields must then say everything
         env = None
     same_provider = env is not None and env.provider == choice.provider
-    key = choice.api_key.strip() or (env.api_key if same_provider else None)
+    base_url = endpoint(choice.base_url)
+    # The environment's key belongs to the environment's endpoint: it never goes elsewhere.
+    env_endpoint = same_provider and base_url in ("", env.base_url)
+    key = choice.api_key.strip() or (env.api_key if env_endpoint else None)
+    if same_provider and not env_endpoint and not key and PROVIDERS[env.provider].needs_key:
+        raise ConfigError(
+            "您填写了另一个接口地址：服务器配置的 API Key 只发往服务器配置的接口地址。"
+            "请在“API Key”中填写这个接口地址的密钥，或清空接口地址以使用服务器的配置。"
+        )
     return make_llm_config(
         choice.provider,
         choice.model.strip() or (env.model if same_provider else None),
-        choice.base_url.strip() or (env.base_url if same_provider else None),
+        base_url or (env.base_url if same_provider else None),
         None if key == NO_KEY else key,
         **llm_options(settings),
     )

@@ -11,6 +11,7 @@ import urllib.request
 from pathlib import Path
 
 from rag.config import REPO_ROOT
+from rag.plan.store import SQLiteDraftStore
 from tests.conftest import LLM_ENV
 
 CHROMIUM = "/usr/bin/chromium"
@@ -132,3 +133,17 @@ def use_model(page, base_url: str, model: str = "fake-model") -> None:
     base.fill(base_url)
     base.press("Enter")
     sidebar.get_by_text(f"当前：模型 {model}").wait_for()
+
+
+def wait_for(predicate, page, timeout_s: float = 60) -> None:
+    """Poll predicate() while the page runs, until it holds."""
+    for _ in range(int(timeout_s * 10)):
+        if predicate():
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("condition not met in time")
+
+
+def drafts(data_dir: Path) -> SQLiteDraftStore:
+    """The app's drafts database, read from the test's process."""
+    return SQLiteDraftStore(data_dir / "drafts.sqlite3")

@@ -114,3 +114,40 @@ def free_port() -> int:
 def chroma_executable() -> str | None:
     candidate = Path(PYTHON).parent / "chroma"
     return str(candidate) if candidate.exists() else shutil.which("chroma")
+
+
+# ---- the browser tests (tests/browser.py) ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory) -> Path:
+    """An app data folder whose index holds the small corpus, one per test module."""
+    root = tmp_path_factory.mktemp("browser")
+    corpus = small_corpus(root / "corpus")
+    env = {"PLAN_DATA_DIR": str(root / "data"), "PLAN_EMBEDDING": "hash"}
+    done = run_cli("ingest", str(corpus), env=env)  # another process: the app owns the folder
+    assert done.returncode == 0, done.stderr
+    return root / "data"
+
+
+@pytest.fixture
+def server(data_dir):
+    """A real `streamlit run` of the app over data_dir."""
+    from tests.browser import AppServer
+
+    srv = AppServer(free_port(), data_dir)
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def browser():
+    """A headless Debian Chromium driven by Playwright."""
+    from tests.browser import launch
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()

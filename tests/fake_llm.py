@@ -1,7 +1,7 @@
 """An OpenAI-compatible chat server on 127.0.0.1 for tests and benchmarks.
 
 It streams Server-Sent Events with HTTP/1.1 chunked encoding like real providers, records
-every request body, and follows rules matched against the request's text: a status code
+every request body and Authorization header, and follows rules matched against the request's text: a status code
 (429/500/401/404), a delay before the response, a delay per streamed piece, a stream cut
 after some pieces (abruptly, or "cleanly" without a finish reason), reasoning in <think>.
 """
@@ -49,6 +49,7 @@ class FakeLLM:
     model: str = "fake-model"
     rules: list[Rule] = field(default_factory=list)
     requests: list[dict] = field(default_factory=list)
+    authorizations: list[str] = field(default_factory=list)  # each request's Authorization
     in_flight: int = 0  # requests being answered right now
     max_in_flight: int = 0  # the most answered at once since the last reset
 
@@ -81,6 +82,7 @@ class FakeLLM:
         with self._lock:
             self.rules.clear()
             self.requests.clear()
+            self.authorizations.clear()
             self.max_in_flight = 0
 
     def _enter(self) -> None:
@@ -92,10 +94,11 @@ class FakeLLM:
         with self._lock:
             self.in_flight -= 1
 
-    def rule_for(self, body: dict) -> Rule:
+    def rule_for(self, body: dict, authorization: str = "") -> Rule:
         text = "\n".join(str(m.get("content", "")) for m in body.get("messages", []))
         with self._lock:
             self.requests.append(body)
+            self.authorizations.append(authorization)
             for rule in self.rules:
                 if (rule.match is None or rule.match in text) and (
                     rule.times is None or rule.used < rule.times
@@ -128,7 +131,7 @@ def _handler(fake: FakeLLM):
         def _answer(self):
             length = int(self.headers.get("Content-Length", 0))
             body = json.loads(self.rfile.read(length) or b"{}")
-            rule = fake.rule_for(body)
+            rule = fake.rule_for(body, self.headers.get("Authorization", ""))
             time.sleep(rule.delay)
             if rule.status != 200:
                 messages = {

@@ -4,16 +4,20 @@ tested with browser contexts against a real server: AppTest shares one runtime p
 
 from __future__ import annotations
 
+import io
+
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from rag.config import REPO_ROOT, Settings, get_settings
+from rag.errors import IndexError_
 from rag.factory import open_draft_store
 from rag.index.embeddings import HashEmbeddingFunction
 from rag.index.ingest import ingest
 from rag.index.store import ChunkStore
 from tests.conftest import small_corpus
+from ui.literal import literal
 
 APP = str(REPO_ROOT / "app.py")
 
@@ -35,6 +39,8 @@ def environment(library_dir, monkeypatch):
     get_settings.cache_clear()
     st.cache_resource.clear()
     st.cache_data.clear()
+    # AppTest reads .streamlit/config.toml too; a failing test should show the whole error.
+    st.set_option("client.showErrorDetails", "full")
     yield
     st.cache_resource.clear()
     get_settings.cache_clear()
@@ -177,7 +183,8 @@ def model_session(at: AppTest, base_url: str) -> AppTest:
 def test_generate_with_a_model_and_an_error_stays_on_its_section(fake_llm):
     fake_llm.add(match="“三、", status=401)
     at = model_session(new_app(), fake_llm.base_url)
-    assert "当前：模型 fake-model" in " ".join(c.value for c in at.sidebar.caption)
+    shown = " ".join(c.value for c in at.sidebar.caption)
+    assert f"当前：模型 {literal('fake-model')}" in shown  # Markdown that shows it as typed
     at = generated(at)
     draft_id = at.query_params["draft"]
     draft = open_draft_store(get_settings()).load(draft_id)
@@ -260,6 +267,7 @@ def test_a_stale_or_malformed_draft_link_shows_a_message_and_the_empty_form(link
     at = new_app(draft=link)
     assert not at.exception
     assert any("找不到草稿" in w.value for w in at.warning)
+    assert not any("evil" in w.value or ".." in w.value for w in at.warning)  # never echoed
     assert "draft" not in at.query_params
     assert at.text_input(key="form_community").value == ""
     assert not at.header  # no draft is shown
@@ -326,3 +334,91 @@ def test_offline_mode_says_what_an_instruction_can_do_and_downloads_warn_of_mark
     assert marks and len(warning) == 1
     at.sidebar.radio(key="llm_mode").set_value("调用模型").run()
     assert OFFLINE_INSTRUCTION not in [c.value for c in at.caption]
+
+
+def test_control_characters_typed_into_a_section_never_reach_the_word_file():
+    from docx import Document
+
+    from rag.export.files import render
+
+    at = generated(new_app())
+    draft_id = at.query_params["draft"]
+    key = next(k for k in texts(at) if k.startswith(f"text_{draft_id}_1_"))
+    at.text_area(key=key).input("（一）加强\x01组织\x1b领导。\n（二）细化\x0c分工\x7f。").run()
+    assert not at.exception
+    draft = open_draft_store(get_settings()).load(draft_id)
+    assert draft.sections[1].text == "（一）加强组织领导。\n（二）细化\n分工。"
+    paragraphs = [p.text for p in Document(io.BytesIO(render(draft, ".docx"))).paragraphs]
+    assert "（一）加强组织领导。" in paragraphs and "分工。" in paragraphs
+
+
+def failing_retrieval(monkeypatch, error: Exception) -> None:
+    import rag.drafting.pipeline as pipeline
+
+    def fail(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(pipeline, "retrieve_passages", fail)
+
+
+def stored_drafts() -> dict[str, list[str]]:
+    store = open_draft_store(get_settings())
+    return {d.id: [s.text for s in store.load(d.id).sections] for d in store.list()}
+
+
+@pytest.mark.parametrize(
+    ("error", "shown"),
+    [
+        (IndexError_("无法读取范文库索引：请重建索引后再试。"), "无法读取范文库索引"),
+        (RuntimeError("chroma failed in /srv/secret/chroma.sqlite3"), "意外错误"),
+    ],
+)
+def test_a_generation_that_fails_is_explained_keeps_the_form_and_leaves_no_draft(
+    monkeypatch, error, shown
+):
+    before = stored_drafts()
+    at = fill(new_app())
+    failing_retrieval(monkeypatch, error)
+    at.button(key="generate").click().run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert any("生成计划没有完成" in e and shown in e for e in errors), errors
+    assert not any("secret" in e for e in errors)  # an unexpected error's details stay in the log
+    assert at.text_input(key="form_community").value == "阳光社区"
+    assert at.text_area(key="form_priorities").value == "退役军人服务站规范化建设"
+    assert "draft" not in at.query_params
+    assert stored_drafts() == before
+
+
+def test_regenerating_all_with_an_unusable_model_setting_is_explained_and_changes_nothing():
+    at = generated(new_app())
+    before = stored_drafts()
+    at.sidebar.radio(key="llm_mode").set_value("调用模型").run()
+    at.sidebar.selectbox(key="llm_provider").set_value("custom").run()  # no address: unusable
+    at.button(key="regen_all").click().run()
+    assert not at.exception
+    assert any("重新生成没有完成" in e.value and "接口地址" in e.value for e in at.error)
+    assert stored_drafts() == before
+
+
+def test_a_save_that_fails_while_drafting_is_explained_and_leaves_no_empty_draft(monkeypatch):
+    from rag.errors import PlanError
+    from rag.plan.store import SQLiteDraftStore
+
+    before = stored_drafts()
+    save = SQLiteDraftStore.save
+    calls = []
+
+    def first_only(self, draft):
+        calls.append(draft.id)
+        if len(calls) > 1:
+            raise PlanError("草稿保存失败：磁盘已满。请检查数据目录的磁盘空间和写入权限。")
+        return save(self, draft)
+
+    monkeypatch.setattr(SQLiteDraftStore, "save", first_only)
+    at = fill(new_app())
+    at.button(key="generate").click().run()
+    assert not at.exception
+    assert any("生成计划没有完成" in e.value and "磁盘已满" in e.value for e in at.error)
+    new = {k: v for k, v in stored_drafts().items() if k not in before}
+    assert all(any(texts) for texts in new.values())  # what was saved has text

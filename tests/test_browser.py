@@ -9,54 +9,22 @@ from pathlib import Path
 import pytest
 
 from rag.export.text import to_text
-from rag.plan.store import SQLiteDraftStore
-from tests.browser import CHROMIUM, AppServer, fill_profile, launch, use_model, wait_ready
-from tests.conftest import free_port, run_cli, small_corpus
+from tests.browser import (
+    CHROMIUM,
+    AppServer,
+    drafts,
+    fill_profile,
+    use_model,
+    wait_for,
+    wait_ready,
+)
+from tests.conftest import free_port
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM}"),
 ]
-playwright_api = pytest.importorskip("playwright.sync_api")
-sync_playwright, expect = playwright_api.sync_playwright, playwright_api.expect
-
-
-@pytest.fixture(scope="module")
-def data_dir(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("browser")
-    corpus = small_corpus(root / "corpus")
-    env = {"PLAN_DATA_DIR": str(root / "data"), "PLAN_EMBEDDING": "hash"}
-    done = run_cli("ingest", str(corpus), env=env)  # another process: the app owns the folder
-    assert done.returncode == 0, done.stderr
-    return root / "data"
-
-
-@pytest.fixture
-def server(data_dir):
-    srv = AppServer(free_port(), data_dir)
-    srv.start()
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture
-def browser():
-    with sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
-
-
-def drafts(data_dir: Path) -> SQLiteDraftStore:
-    return SQLiteDraftStore(data_dir / "drafts.sqlite3")
-
-
-def wait_for(predicate, page, timeout_s: float = 60) -> None:
-    for _ in range(int(timeout_s * 10)):
-        if predicate():
-            return
-        page.wait_for_timeout(100)
-    raise AssertionError("condition not met in time")
+expect = pytest.importorskip("playwright.sync_api").expect
 
 
 def test_new_user_drafts_refines_reloads_restarts_and_downloads(

@@ -235,3 +235,19 @@ def test_libreoffice_renders_the_docx_with_every_heading(draft, tmp_path):
     assert draft.title in text
     for head in draft.headings():
         assert head in text, head
+
+
+def test_control_characters_in_a_saved_draft_do_not_break_the_word_file(draft):
+    """Older drafts may hold them: the export drops them rather than fail."""
+    from dataclasses import replace
+
+    from rag.plan.draft import Version
+
+    broken = replace(
+        draft, title=draft.title + "\x02", sections=[replace(s) for s in draft.sections]
+    )
+    broken.sections[0].versions = [Version("（一）加强\x01组织\x1b领导。\x00", "edit")]
+    broken.sections[0].current = 0
+    paragraphs = [p.text for p in Document(BytesIO(to_docx(broken))).paragraphs]
+    assert paragraphs[0] == draft.title
+    assert "（一）加强组织领导。" in paragraphs

@@ -91,6 +91,30 @@ def test_typed_fields_win_over_the_environment():
     )
 
 
+def test_the_environments_key_goes_only_to_the_environments_base_url():
+    settings = deepseek_env(llm_base_url="https://proxy.example.com/v1")
+    # the same address, however it is typed, still uses the environment's key
+    same = ModelChoice("deepseek", base_url=" https://proxy.example.com/v1/ ")
+    assert model_config(settings, same).api_key == "sk-env"
+    # another address must bring its own key; the message says so and holds no key
+    other = ModelChoice("deepseek", base_url="https://elsewhere.example.org/v1")
+    with pytest.raises(ConfigError, match="填写这个接口地址的密钥") as refused:
+        model_config(settings, other)
+    assert "sk-env" not in str(refused.value)
+    mine = model_config(settings, ModelChoice("deepseek", other.model, other.base_url, "sk-mine"))
+    assert (mine.base_url, mine.api_key) == ("https://elsewhere.example.org/v1", "sk-mine")
+    # a provider that needs no key sends the placeholder elsewhere, never the environment's key
+    local = env(
+        llm_provider="vllm",
+        llm_base_url="http://127.0.0.1:8000/v1",
+        llm_model="qwen2.5-7b",
+        llm_api_key="sk-env",
+    )
+    moved = model_config(local, ModelChoice("vllm", base_url="http://10.0.0.9:8000/v1"))
+    assert (moved.base_url, moved.api_key) == ("http://10.0.0.9:8000/v1", NO_KEY)
+    assert model_config(local, ModelChoice("vllm")).api_key == "sk-env"
+
+
 def test_a_different_provider_does_not_get_the_environments_key():
     with pytest.raises(ConfigError, match="API Key"):
         model_config(deepseek_env(), ModelChoice("qwen"))

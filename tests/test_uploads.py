@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import os
 import time
+import tomllib
 from dataclasses import replace
 
 import pytest
 
+from rag.config import REPO_ROOT
 from rag.errors import InputFileError
 from rag.index.ingest import delete_upload, ingest, save_upload
 from rag.index.retrieve import Retriever
 from rag.library.corpus import parse_corpus_text
 from rag.library.uploads import (
+    MAX_UPLOAD_BYTES,
     UPLOAD_PREFIX,
     UploadPreview,
     list_uploads,
@@ -93,6 +96,12 @@ def test_preview_suggests_the_topic_from_the_content():
 def test_preview_refuses_unusable_uploads(data, filename, message):
     with pytest.raises(InputFileError, match=message):
         preview_upload(data, filename)
+
+
+def test_the_servers_upload_limit_is_the_apps():
+    """Streamlit refuses larger uploads itself (server.maxUploadSize, in MB); the app checks again."""
+    config = tomllib.loads((REPO_ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["maxUploadSize"] * 1024 * 1024 == MAX_UPLOAD_BYTES
 
 
 # Save, search, list, delete
@@ -289,3 +298,12 @@ def test_write_upload_keeps_the_users_labels_and_falls_back_to_a_default_title(s
     path = write_upload(upload_document(preview), settings)
     doc = parse_corpus_text(path.read_text(encoding="utf-8"), path.stem)
     assert (doc.kind, doc.topic, doc.title) == ("方案", "yingji", "上传范文")
+
+
+def test_control_characters_in_an_upload_or_its_review_are_dropped(settings):
+    data = ARMY_PLAN.replace("拥军优属", "拥军\x1b优属\x01").encode("utf-8")
+    preview = preview_upload(data, "plan.txt")
+    assert "拥军优属" in preview.text
+    preview.text += "\n三、保障措施\n明确\x07分工。"  # typed while reviewing
+    doc = upload_document(preview)
+    assert "明确分工。" in doc.body and "\x07" not in doc.body

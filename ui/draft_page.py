@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from functools import partial
 
 import pandas as pd
@@ -22,6 +23,7 @@ from rag.plan.draft import Draft
 from rag.plan.profile import make_profile, profile_errors
 from rag.review.checks import check_draft
 from ui import state
+from ui.literal import literal
 
 OFFLINE_INSTRUCTION = (
     "离线组合时，修改要求用来挑选与之相关的范文材料；在“时间安排”一节，会把要求的事项补到对应的节点，"
@@ -43,12 +45,16 @@ MARKS_TO_RESOLVE = frozenset(
     }
 )
 ORIGINS = {"composer": "离线组合", "model": "模型", "edit": "手工修改"}
+UNEXPECTED_ERROR = (
+    "出现了意外错误（详细信息已记入服务器日志）。请稍后再试；如果反复出现，请联系管理员。"
+)
+log = logging.getLogger(__name__)
 
 
 def _field_error(name: str) -> None:
     message = st.session_state[state.FORM_ERRORS].get(name)
     if message:
-        st.error(message)
+        st.error(literal(message))
 
 
 def _field(widget, name: str, label: str, options: dict) -> None:
@@ -210,17 +216,45 @@ def merge_editor_rows(rows: list[dict], editor: dict) -> list[dict]:
     return rows + [dict(r) for r in editor.get("added_rows", [])]
 
 
-def generate(draft: Draft, indices: list[int] | None = None) -> None:
-    """Draft sections with live progress: each section streams into its place."""
+def generate(draft: Draft, *, new: bool = False) -> None:
+    """Draft every unlocked section with live progress, each streaming into its place.
+
+    A new draft is saved, and named in the URL, once a section has text, so a run that writes
+    nothing leaves no empty draft. A failure is told after a rerun that keeps the form and every
+    saved section; one that is not the engine's goes to the log with its traceback.
+    """
+    try:
+        _generate(draft, new)
+    except PlanError as e:
+        failure = str(e)
+    except Exception:  # not the engine's: the details stay in the log, not on the page
+        log.exception("drafting %s failed", draft.id or "a new draft")
+        failure = UNEXPECTED_ERROR
+    else:
+        return
+    if not new:
+        state.flash("error", f"重新生成没有完成：{failure}草稿中已有的内容都还在。")
+    elif _in_url(draft):
+        state.flash(
+            "error", f"生成计划没有完成：{failure}已生成的各节已保存，其余各节可“重新生成”。"
+        )
+    else:
+        state.flash(
+            "error", f"生成计划没有完成：{failure}表单中填写的内容都还在，处理后请再点“生成计划”。"
+        )
+    st.rerun()
+
+
+def _generate(draft: Draft, new: bool) -> None:
     retriever = state.library().retriever
     store = state.draft_store()
     section_writer = state.writer()
-    indices = indices if indices is not None else draft.unlocked()
+    indices = draft.unlocked()
     heads = draft.headings()
-    progress = st.progress(0.0, text=f"正在起草（{section_writer.name}）……")
+    progress = st.progress(0.0, text=literal(f"正在起草（{section_writer.name}）……"))
     slots = {}
     for i in indices:
-        st.markdown(f"**{heads[i]}**")
+        st.markdown(f"**{literal(heads[i])}**")
         slots[i] = st.empty()
         slots[i].caption("等待中……")
     done = 0
@@ -236,17 +270,33 @@ def generate(draft: Draft, indices: list[int] | None = None) -> None:
         elif event == "started":
             slots[index].caption("正在生成……")
         else:
-            store.save(draft)  # saved before the section shows as done
+            _save_drafted(store, draft, new)  # saved before the section shows as done
             done += 1
             if event == "done" and payload.complete:
                 slots[index].text(payload.text)
             else:
                 message = payload.error if event == "done" else payload
-                slots[index].error(message)
+                slots[index].error(literal(message))
                 state.flash("warning", f"{heads[index]}：{message}")
             progress.progress(done / len(indices), text=f"已完成 {done}/{len(indices)} 节")
     draft.mode = section_writer.name
+    _save_drafted(store, draft, new)
+    if new and not _in_url(draft):
+        raise PlanError("没有一节生成出内容（各节的原因见上）。")
+
+
+def _save_drafted(store, draft: Draft, new: bool) -> None:
+    """Save a draft being drafted; a new one only once it has text, and then name it in the URL."""
+    if new and not any(s.text.strip() for s in draft.sections):
+        return
     store.save(draft)
+    if new and not _in_url(draft):
+        st.session_state[state.DRAFT_ID] = draft.id
+        st.query_params["draft"] = draft.id
+
+
+def _in_url(draft: Draft) -> bool:
+    return bool(draft.id) and st.session_state[state.DRAFT_ID] == draft.id
 
 
 def start_new(data: dict) -> None:
@@ -256,16 +306,11 @@ def start_new(data: dict) -> None:
         state.flash("error", "请先改正表单中标出的问题。")
         st.rerun()
     try:
-        profile = make_profile(data)
-        draft = new_draft(profile, state.writer())
-        store = state.draft_store()
-        store.save(draft)
+        draft = new_draft(make_profile(data), state.writer())
     except PlanError as e:
-        st.error(str(e))
+        st.error(literal(e))
         return
-    st.session_state[state.DRAFT_ID] = draft.id
-    st.query_params["draft"] = draft.id
-    generate(draft)
+    generate(draft, new=True)
     st.rerun()
 
 
@@ -273,7 +318,7 @@ def _save(draft: Draft) -> bool:
     try:
         state.draft_store().save(draft)
     except PlanError as e:
-        st.error(str(e))
+        st.error(literal(e))
         return False
     return True
 
@@ -300,7 +345,7 @@ def section_view(draft: Draft, index: int, findings) -> None:
     version = section.version
     with st.container(border=True):
         top = st.columns([6, 1])
-        top[0].subheader(head)
+        top[0].subheader(literal(head))
         top[1].toggle(
             "锁定",
             value=section.locked,
@@ -310,7 +355,7 @@ def section_view(draft: Draft, index: int, findings) -> None:
             help="锁定后，“全部重新生成”不会改动本节。",
         )
         if version and version.error:
-            st.error(version.error)
+            st.error(literal(version.error))
         slot = st.empty()
         key = state.section_key("text", draft.id, index, len(section.versions), section.current)
         slot.text_area(
@@ -325,7 +370,7 @@ def section_view(draft: Draft, index: int, findings) -> None:
             args=(draft.id, index, key),
         )
         for f in findings:
-            st.warning(f"【{f.kind}】{f.message}")
+            st.warning(literal(f"【{f.kind}】{f.message}"))
             if f.items:
                 st.text("、".join(f.items[:12]))
         c1, c2, c3 = st.columns([4, 1, 1])
@@ -368,7 +413,7 @@ def section_view(draft: Draft, index: int, findings) -> None:
         try:
             section_writer = state.writer()
         except PlanError as e:
-            st.error(str(e))
+            st.error(literal(e))
             return
         result: list = []
 
@@ -389,10 +434,10 @@ def section_view(draft: Draft, index: int, findings) -> None:
                 if event == "text":
                     slot.text(payload)
         except NoMoreVariants as e:
-            st.warning(str(e))
+            st.warning(literal(e))
             return
         except PlanError as e:
-            st.error(str(e))
+            st.error(literal(e))
             return
         if _save(draft):
             if result and result[0].error:
@@ -438,7 +483,7 @@ def current_draft() -> Draft | None:
     try:
         draft = state.draft_store().load(draft_id)
     except DraftNotFound as e:
-        st.warning(str(e))
+        st.warning(literal(e))
         st.session_state[state.DRAFT_ID] = None
         del st.query_params["draft"]
         return None
@@ -460,8 +505,8 @@ def page() -> None:
     if draft is None:
         st.info("填写社区信息后点“生成计划”，系统会逐节起草，并标出每节引用的范文。")
         return
-    st.header(draft.title)
-    st.caption(f"起草方式：{draft.mode} · 草稿编号 {draft.id}")
+    st.header(literal(draft.title))
+    st.caption(literal(f"起草方式：{draft.mode} · 草稿编号 {draft.id}"))
     if st.button("全部重新生成", key="regen_all", help="重新生成所有未锁定的章节"):
         generate(draft)
         st.rerun()
@@ -472,7 +517,7 @@ def page() -> None:
     for f in findings:
         by_section.setdefault(f.section, []).append(f)
     for f in by_section.get("全文", []):
-        st.warning(f"【{f.kind}】{f.message}")
+        st.warning(literal(f"【{f.kind}】{f.message}"))
     for index, head in enumerate(draft.headings()):
         section_view(draft, index, by_section.get(head, []))
     st.text(f"{draft.author}\n{draft.date}".strip())

@@ -9,6 +9,7 @@ from rag.library.corpus import KINDS
 from rag.library.uploads import MAX_UPLOAD_BYTES, list_uploads, preview_upload
 from rag.plan.outlines import ROLES
 from ui import state
+from ui.literal import literal
 
 SEARCH_ROLES = ("", *(r for r in ROLES if r != "其他"))
 
@@ -36,7 +37,7 @@ def search_section() -> None:
             query, k=8, topic=topic or None, kind=kind or None, role=role or None
         )
     except PlanError as e:
-        st.error(str(e))
+        st.error(literal(e))
         return
     if not hits:
         st.info("没有找到相关段落。若范文库还是空的，请先运行 make run 或 python -m rag ingest。")
@@ -65,7 +66,7 @@ def upload_section() -> None:
         try:
             preview = preview_upload(upload.getvalue(), upload.name)
         except PlanError as e:
-            st.error(str(e))
+            st.error(literal(e))
             return
         st.session_state[state.UPLOAD] = {"file_id": upload.file_id, "preview": preview}
         st.session_state[state.UPLOAD_TEXT] = preview.text
@@ -92,7 +93,7 @@ def upload_section() -> None:
             with st.spinner("正在建立索引……"):
                 _, report = save_upload(preview, state.library().store, state.get_settings())
         except PlanError as e:
-            st.error(str(e))
+            st.error(literal(e))
             return
         st.session_state[state.UPLOAD] = None
         st.session_state[state.UPLOAD_ROUND] += 1
@@ -115,7 +116,7 @@ def uploads_list() -> None:
             try:
                 delete_upload(doc.doc_id, state.library().store, state.get_settings())
             except PlanError as e:
-                st.error(str(e))
+                st.error(literal(e))
                 return
             state.flash("success", f"已删除：{doc.title}")
             st.rerun()

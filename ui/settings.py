@@ -8,6 +8,7 @@ from rag.drafting.model.providers import PROVIDERS
 from rag.drafting.model.stream import check_connection
 from rag.errors import PlanError
 from ui import state
+from ui.literal import literal
 
 
 def sidebar() -> None:
@@ -48,15 +49,15 @@ def sidebar() -> None:
         try:
             model_writer = state.writer()
         except PlanError as e:
-            st.error(str(e))
+            st.error(literal(e))
             return
-        st.caption(f"当前：模型 {model_writer.config.label}")
+        st.caption(f"当前：模型 {literal(model_writer.config.label)}")
         if st.button("测试连接", key="test_connection"):
             with st.spinner("正在连接模型服务……"):
                 try:
                     reply = check_connection(model_writer.config, model_writer.chat)
                 except PlanError as e:
-                    st.error(str(e))
+                    st.error(literal(e))
                 else:
                     st.success("连接成功，模型回复：")
                     st.text(reply[:200])

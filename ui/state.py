@@ -13,6 +13,7 @@ from rag.errors import PlanError
 from rag.factory import Library, ModelChoice, make_writer, model_config, open_draft_store
 from rag.factory import open_library as _open_library
 from rag.plan.outlines import load_outlines
+from ui.literal import literal
 
 PAGE = "page"
 DRAFT_ID = "draft_id"
@@ -82,7 +83,7 @@ def flash(kind: str, text: str) -> None:
 
 def show_flash() -> None:
     for kind, text in st.session_state[FLASH]:
-        getattr(st, kind)(text)
+        getattr(st, kind)(literal(text))  # messages carry titles, names and errors
     st.session_state[FLASH] = []
 
 

@@ -23,6 +23,7 @@ from docx.shared import Mm, Pt
 from rag.config import get_settings
 from rag.export.text import EMPTY_SECTION
 from rag.plan.draft import Draft
+from rag.text.clean import strip_control
 from rag.text.zh import parse_heading
 
 BODY_PT = 16  # 三号
@@ -136,7 +137,7 @@ def _paragraph(document, align=None, indent_chars: int = 2):
 
 
 def _run(paragraph, text: str, font: str, size: float = BODY_PT):
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(strip_control(text))  # an older draft may still hold some
     run.font.size = Pt(size)
     run.font.name = font
     rpr = run._r.get_or_add_rPr()

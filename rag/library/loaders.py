@@ -4,16 +4,33 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from pathlib import Path
 
 import charset_normalizer
 
 from rag.errors import EncodingError, InputFileError
-from rag.text.clean import to_simplified
+from rag.text.clean import strip_control, to_simplified
 from rag.text.tokens import word_frequency, words
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx")
 MAX_FILE_BYTES = 20 * 1024 * 1024
+# A .docx is a zip: what it may unpack to before python-docx is let near it. A plan is a few
+# hundred kB unpacked; Word's XML packs about 5-20 times, never a hundred.
+MAX_DOCX_UNPACKED = 50 * 1024 * 1024
+MAX_DOCX_PARTS = 1000
+MAX_DOCX_RATIO = 100
+_RATIO_FROM = 1024 * 1024  # parts smaller than this are not judged by their ratio
+# How a broken zip shows itself: bad or truncated (BadZipFile, EOFError, ValueError), encrypted
+# (RuntimeError), an unknown compression (NotImplementedError), a damaged stream (zlib.error).
+_BROKEN_ZIP = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    ValueError,
+    RuntimeError,
+    NotImplementedError,
+)
 # Candidates when a file is not UTF-8. cp950 is Big5 as Windows writes it.
 _LEGACY_CODECS = ("gb18030", "cp950")
 _COMMON_WORD = 500  # jieba dictionary frequency of a "common" word
@@ -74,22 +91,53 @@ def decode_bytes(data: bytes, name: str = "文件") -> str:
     )
 
 
-def read_docx_bytes(data: bytes, name: str = "文件") -> str:
-    """Paragraph and table text of a .docx, one paragraph per line."""
-    if not data.startswith(b"PK\x03\x04"):
+def _broken_docx(name: str) -> InputFileError:
+    return InputFileError(
+        f"{name}已损坏、加密或不是 Word 文档，无法读取：请用 Word 或 WPS 打开后另存为 .docx 再上传。"
+    )
+
+
+def _check_zip(data: bytes, name: str = "文件") -> None:
+    """Refuse a .docx whose zip would unpack to too much (a zip bomb), from its directory alone:
+    nothing is unpacked. (Python's zipfile never unpacks a part past its stated size.)"""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except _BROKEN_ZIP as e:
+        raise _broken_docx(name) from e
+    if len(parts) > MAX_DOCX_PARTS:
+        raise InputFileError(f"{name}包含 {len(parts)} 个部件（Word 文档通常只有几十个），未读取。")
+    if sum(p.file_size for p in parts) > MAX_DOCX_UNPACKED:
         raise InputFileError(
-            f"{name}不是有效的 Word 文档（.docx 应为 zip 格式），请用 Word 另存为 .docx。"
+            f"{name}解压后超过 {MAX_DOCX_UNPACKED // 1024 // 1024} MB，不像一份工作计划，未读取。"
         )
+    if any(
+        p.file_size > _RATIO_FROM and p.file_size > MAX_DOCX_RATIO * max(p.compress_size, 1)
+        for p in parts
+    ):
+        raise InputFileError(
+            f"{name}的压缩比异常（有部件解压后超过压缩时的 {MAX_DOCX_RATIO} 倍），"
+            "可能是恶意构造的文件，未读取。"
+        )
+
+
+def read_docx_bytes(data: bytes, name: str = "文件") -> str:
+    """Paragraph and table text of a .docx, one paragraph per line; its zip is checked first."""
+    if not data.startswith(b"PK\x03\x04"):
+        raise _broken_docx(name)
+    _check_zip(data, name)
     import docx
+    from docx.opc.exceptions import OpcError
+    from lxml.etree import LxmlError
 
     try:
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as e:
-        raise InputFileError(f"{name}已损坏或不是 Word 文档，无法读取。") from e
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines.append("\t".join(cell.text for cell in row.cells))
+        lines = [p.text for p in document.paragraphs]
+        for table in document.tables:
+            for row in table.rows:
+                lines.append("\t".join(cell.text for cell in row.cells))
+    except (*_BROKEN_ZIP, KeyError, OpcError, LxmlError) as e:
+        raise _broken_docx(name) from e
     text = "\n".join(lines)
     if not text.strip():
         raise InputFileError(f"{name}中没有文字内容。")
@@ -105,8 +153,8 @@ def read_bytes(data: bytes, filename: str) -> str:
     if len(data) > MAX_FILE_BYTES:
         raise InputFileError(f"{name}太大（超过 {MAX_FILE_BYTES // 1024 // 1024} MB）。")
     if suffix == ".docx":
-        return read_docx_bytes(data, name)
-    return decode_bytes(data, name)
+        return strip_control(read_docx_bytes(data, name))
+    return strip_control(decode_bytes(data, name))
 
 
 def read_file(path: str | Path) -> str:

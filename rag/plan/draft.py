@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from rag.errors import PlanError
 from rag.plan.outlines import Outline
 from rag.plan.profile import Profile, make_profile
+from rag.text.clean import strip_control
 from rag.text.zh import cn_numeral
 
 
@@ -82,9 +83,9 @@ class SectionState:
         return True
 
     def edit(self, text: str) -> Version | None:
-        """The user's own text as a new version, citing the passages of the one it replaces;
-        None when it does not change the current text."""
-        text = text.strip()
+        """The user's own text (without control characters) as a new version, citing the
+        passages of the one it replaces; None when it does not change the current text."""
+        text = strip_control(text).strip()
         if text == self.text.strip():
             return None
         passages = list(self.version.passages) if self.version else []

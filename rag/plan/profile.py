@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from rag.errors import ProfileError
 from rag.plan.community import COMMUNITY_TYPES
 from rag.plan.outlines import resolve_topic
+from rag.text.clean import strip_control
 
 FIELD_LABELS = {
     "community": "社区名称",
@@ -29,11 +30,10 @@ FIELD_LABELS = {
 }
 MAX_TEXT = 2000
 MAX_ITEMS = 30
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _clean(value: str) -> str:
-    return re.sub(r"\s+", " ", _CONTROL.sub("", value)).strip()
+    return re.sub(r"\s+", " ", strip_control(value)).strip()
 
 
 class Profile(BaseModel):

@@ -8,6 +8,7 @@ always read and written whole.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import threading
 import time
@@ -18,6 +19,17 @@ from typing import Protocol
 
 from rag.errors import DraftNotFound, PlanError
 from rag.plan.draft import Draft
+
+_DRAFT_ID = re.compile(r"[0-9a-f]{12}")
+
+
+def new_draft_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+def is_draft_id(text: object) -> bool:
+    """True for the form of the ids drafts get (links and forms are checked before a lookup)."""
+    return isinstance(text, str) and bool(_DRAFT_ID.fullmatch(text))
 
 
 @dataclass(frozen=True)
@@ -68,7 +80,7 @@ class SQLiteDraftStore:
 
     def save(self, draft: Draft) -> str:
         if not draft.id:
-            draft.id = uuid.uuid4().hex[:12]
+            draft.id = new_draft_id()
         body = json.dumps(draft.to_dict(), ensure_ascii=False)
         now = time.time()
         try:
@@ -84,6 +96,8 @@ class SQLiteDraftStore:
         return draft.id
 
     def load(self, draft_id: str) -> Draft:
+        if not is_draft_id(draft_id):  # never echoed: it may be anything a link carried
+            raise DraftNotFound("找不到草稿：链接中的草稿编号不对。请从“我的草稿”中打开草稿。")
         with self._connect() as db:
             row = db.execute("SELECT body FROM drafts WHERE id = ?", (draft_id,)).fetchone()
         if row is None:

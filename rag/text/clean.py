@@ -18,6 +18,9 @@ _NEUTRAL = frozenset("de le me ne ma ba zi men zhe guo li tou shang xia".split()
 _CJK_PUNCT = "，。、；：？！（）“”‘’《》〔〕【】…—×"
 _CJK_CONTEXT = f"[{HAN}{_CJK_PUNCT}]"
 
+# What XML 1.0, and so a Word file, cannot hold: C0 controls but tab, newline and carriage
+# return; DEL; the non-characters U+FFFE/U+FFFF; lone surrogates.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 _RUBY = re.compile(rf"(?<=[{HAN}A-Za-z])\(([{_PINYIN_LETTERS}]{{1,7}})\)")
 _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>\n]*)?/?>|[?？]/[A-Za-z]{1,6}\d?>")
 _MOJIBAKE_ANCHOR = re.compile(
@@ -153,6 +156,12 @@ def normalize_placeholders(text: str) -> str:
     return re.sub(r"(?<!×)××年", "××××年", text)
 
 
+def strip_control(text: str) -> str:
+    """Text without control characters: vertical tab and form feed (a line or page break
+    copied from Word) become newlines, the others are dropped; tab and newline are kept."""
+    return _CONTROL.sub("", text.replace("\x0b", "\n").replace("\x0c", "\n"))
+
+
 def normalize_whitespace(text: str) -> str:
     """One paragraph per line: strip lines, drop empty ones, unify newlines."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
@@ -162,7 +171,7 @@ def normalize_whitespace(text: str) -> str:
 
 def clean_text(text: str) -> str:
     """The whole cleaning pipeline for a pasted or downloaded Chinese text."""
-    text = normalize_whitespace(text)
+    text = normalize_whitespace(strip_control(text))
     text = strip_html(text)
     text = strip_ruby(text)
     text = drop_mojibake_clauses(text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 from functools import lru_cache
 from pathlib import Path
@@ -12,6 +13,18 @@ from rag.errors import ConfigError, MissingVariable
 PROMPTS_DIR = REPO_ROOT / "prompts"
 PASSAGE_OPEN = "<<<范文片段"
 PASSAGE_CLOSE = "<<<片段结束"
+# Brackets a model could read as a fence's "<<<" or ">>>": runs of angle brackets of any
+# script (spaces or invisible characters between them too), runs of three title marks, and
+# the single characters that already look doubled.
+_OPENERS = "<‹＜〈〈⟨❮❬❰﹤˂ᐸ«≪⋘⟪"
+_CLOSERS = ">›＞〉〉⟩❯❭❱﹥˃ᐳ»≫⋙⟫"
+_DOUBLED = "«»≪≫⋘⋙⟪⟫"
+_GAP = r"[\s\u200b-\u200f\u2060\ufeff]*"
+_ANGLE = f"[{_OPENERS}{_CLOSERS}]"
+_FENCE_LIKE = re.compile(
+    rf"{_ANGLE}(?:{_GAP}{_ANGLE})+|[{_OPENERS}{_CLOSERS}《》](?:{_GAP}[{_OPENERS}{_CLOSERS}《》]){{2,}}"
+    rf"|[{_DOUBLED}]"
+)
 
 
 @lru_cache(maxsize=16)
@@ -44,6 +57,20 @@ def fence(passage_id: str, title: str, section: str, text: str) -> str:
     return f"{head}>>>\n{text}\n{PASSAGE_CLOSE} {passage_id}>>>"
 
 
+def quoted(label: str, text: str) -> str:
+    """Text of the draft (the section being rewritten, the other sections) inside delimiters
+    named by its label, as quoted material; delimiter-like text inside it is defused."""
+    return f"<<<{label}>>>\n{_defuse(text)}\n<<<{label}结束>>>"
+
+
 def _defuse(text: str) -> str:
-    """Delimiter look-alikes in quoted text made harmless."""
-    return text.replace("<<<", "‹‹‹").replace(">>>", "›››")
+    """Fence look-alikes in quoted text made title marks: <<通知>> reads 《通知》, and a forged
+    ‹‹‹片段结束››› or ＜＜＜…＞＞＞ no longer looks like a delimiter."""
+
+    def bracket(m: re.Match[str]) -> str:
+        marks = {ch for ch in m[0] if ch in _OPENERS + _CLOSERS + "《》"}
+        if marks <= set(_OPENERS + "《"):
+            return "《"
+        return "》" if marks <= set(_CLOSERS + "》") else " "
+
+    return _FENCE_LIKE.sub(bracket, text)

@@ -58,6 +58,11 @@ class LLMConfig:
         return f"{self.model}（{self.base_url}）"
 
 
+def endpoint(base_url: str) -> str:
+    """A base URL as the config keeps it (no surrounding spaces, no trailing slash)."""
+    return base_url.strip().rstrip("/")
+
+
 def make_llm_config(
     provider: str | None = None,
     model: str | None = None,
@@ -70,7 +75,7 @@ def make_llm_config(
     if provider not in PROVIDERS:
         raise ConfigError(f"未知的模型服务商“{provider}”，可选：{'、'.join(PROVIDERS)}。")
     preset = PROVIDERS[provider]
-    base_url = (base_url or preset.base_url).strip().rstrip("/")
+    base_url = endpoint(base_url or preset.base_url)
     model = (model or preset.model).strip()
     if not base_url:
         raise ConfigError(

@@ -84,16 +84,28 @@ def _retry_after(error) -> float | None:
         return None
 
 
-_THINK_BLOCK = re.compile(r"<think>.*?(?:</think>|$)", re.S)
+# Reasoning some models write before their answer, in any case: <think>, <thinking>, <reasoning>.
+_REASONING = r"(?:think|thinking|reasoning)"
+_REASONING_NAMES = ("think", "thinking", "reasoning")
+_OPEN_TAG = re.compile(rf"<{_REASONING}\b[^<>]*>", re.I)
+_CLOSE_TAG = re.compile(rf"</{_REASONING}\s*>", re.I)
+# A block ends at any reasoning close tag, or at the end of what has arrived (never closed).
+_BLOCK = re.compile(rf"<{_REASONING}\b[^<>]*>.*?(?:</{_REASONING}\s*>|$)", re.I | re.S)
+_TAIL_TAG = re.compile(r"<([A-Za-z]*)\s*$")
 
 
 def visible_text(raw: str) -> str:
-    """The text a reader may see: <think> blocks (closed, open, or only closed) removed."""
-    if "</think>" in raw and "<think>" not in raw:
-        raw = raw.rsplit("</think>", 1)[1]
-    text = _THINK_BLOCK.sub("", raw)
-    partial = re.search(r"<(?:t(?:h(?:i(?:n(?:k)?)?)?)?)?$", text)
-    return text[: partial.start()] if partial else text
+    """The text a reader may see: reasoning blocks (closed, still open, or whose opening tag
+    never came) removed, in any letter case, and a tag still arriving held back."""
+    opening = _OPEN_TAG.search(raw)
+    orphans = list(_CLOSE_TAG.finditer(raw, 0, opening.start() if opening else len(raw)))
+    if orphans:  # everything before a close tag without its opening tag was reasoning
+        raw = raw[orphans[-1].end() :]
+    text = _BLOCK.sub("", raw)
+    tail = _TAIL_TAG.search(text)
+    if tail and any(name.startswith(tail[1].lower()) for name in _REASONING_NAMES):
+        return text[: tail.start()]
+    return text
 
 
 @dataclass

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import re
 
-from rag.drafting.model.prompts import fence, render
+from rag.drafting.model.prompts import fence, quoted, render
 from rag.drafting.model.providers import LLMConfig, chat_model
 from rag.drafting.model.stream import stream_chat
 from rag.drafting.writer import SectionJob
 from rag.plan.community import COMMUNITY_TYPES
 from rag.plan.draft import Version, heading
 from rag.plan.profile import Profile
-from rag.text.clean import normalize_punctuation
+from rag.text.clean import normalize_punctuation, strip_control
 
 DEFAULT_INSTRUCTION = "换一种写法，内容更具体、更贴合本社区实际。"
 
@@ -76,14 +76,18 @@ def section_messages(job: SectionJob) -> list[tuple[str, str]]:
         ),
         "purpose": job.section.purpose,
         "length": job.section.length,
-        "others": "\n".join(f"{h}：{summary}" for h, summary in job.others) or "（无）",
+        "others": (
+            quoted("其他各节概要", "\n".join(f"{h}：{summary}" for h, summary in job.others))
+            if job.others
+            else "（无）"
+        ),
         "passages": passages_block(job),
     }
     if job.current or job.instruction:
         user = render(
             "regenerate",
             **values,
-            current=job.current or "（本节尚无文本）",
+            current=quoted("本节当前文本", job.current) if job.current else "（本节尚无文本）",
             instruction=job.instruction or DEFAULT_INSTRUCTION,
         )
     else:
@@ -92,8 +96,9 @@ def section_messages(job: SectionJob) -> list[tuple[str, str]]:
 
 
 def tidy(text: str, section_title: str) -> str:
-    """Model output as plan text: no Markdown, no repeated heading, one paragraph per line."""
-    text = re.sub(r"```[a-z]*", "", text)
+    """Model output as plan text: no Markdown, no control characters, no repeated heading,
+    one paragraph per line."""
+    text = re.sub(r"```[a-z]*", "", strip_control(text))
     lines = []
     for line in text.split("\n"):
         line = re.sub(r"^\s*#{1,6}\s*", "", line)
