@@ -89,6 +89,9 @@ def test_only_the_profile_and_the_calendar_ground_a_figure():
     finding = next(f for f in check_draft(draft, outline_of(draft.profile)) if f.kind == "范文数字")
     assert finding.items == ["24", "98"]
     assert "请按本社区实际核实" in finding.message
+    # the profile's 2 stations ground no 2 minutes, and 3日内 is a sample's norm, not a date
+    draft = draft_with({2: "接警后2分钟内到达现场，发现隐患3日内整改。" + filler})
+    assert finding_of(draft, "范文数字").items == ["2", "3"]
 
 
 def test_repeats_missing_sections_length_and_to_fill():

@@ -7,12 +7,18 @@ import re
 import pytest
 
 from rag.drafting.composer.adapt import Places
-from rag.drafting.composer.compose import Composer, facts_sentence, notes_sentences, strip_number
+from rag.drafting.composer.compose import (
+    Composer,
+    facts_sentence,
+    notes_sentences,
+    passage_units,
+    strip_number,
+)
 from rag.drafting.pipeline import draft_sections, new_draft, outline_of, regenerate_section
 from rag.drafting.writer import SectionJob
 from rag.errors import NoMoreVariants
 from rag.export.text import to_text
-from rag.plan.draft import Draft
+from rag.plan.draft import Draft, Passage
 from rag.plan.outlines import load_outlines
 from rag.plan.profile import make_profile
 from rag.review.checks import check_draft
@@ -107,6 +113,18 @@ def test_sentences_are_adapted_to_the_profile(sample, adapted):
 )
 def test_sentences_with_other_communities_facts_are_dropped(sample):
     assert adapter().sentence(sample) is None
+
+
+def test_a_sentence_that_leans_on_a_dropped_one_goes_with_it():
+    text = (
+        "（一）加强国防教育。社区下辖锦华苑、滨河湾两个商品房小区。同时宣传征兵知识。\n"
+        "（二）做好征兵宣传。组织志愿者开展国防教育宣传。同时宣传征兵政策和优待政策。"
+    )
+    passage = Passage("p#1", "p", "样例", "三、主要任务", text)
+    units = passage_units(passage, adapter(), topic_check=False)
+    assert [u.body for u in units] == [
+        ("组织志愿者开展国防教育宣传。", "同时宣传征兵政策和优待政策。")
+    ]
 
 
 def test_without_a_parent_street_placeholders_become_generic():

@@ -29,6 +29,10 @@ from rag.text.zh import (
 
 TO_FILL = re.compile(r"【待补充[：:]?([^】]*)】")
 _NUMBER = re.compile(r"(\d{1,2})月(?:(\d{1,2})日)?|\d+(?:\.\d+)?%?")
+_MEASURE = re.compile(
+    r"(?<![\d.])(\d+(?:\.\d+)?)(?:分钟|小时|个工作日|工作日|日内|天|周|个月|公里|千米|米|万元|元|"
+    r"平方米|吨|公斤)"
+)
 _LIST_NUMBER = re.compile(r"^\s*(?:\d{1,2}[.．、]|（\d{1,2}）)", re.M)
 # Figures any plan may state: dates of the year, once per period, ages, 100%, ordinals.
 _FREE_FIGURE = re.compile(
@@ -63,11 +67,13 @@ def grounding(text: str) -> set[str]:
     return tokens | {t.split("月")[0] + "月" for t in tokens if "月" in t}
 
 
-def sample_figures(text: str, grounded: set[str]) -> list[str]:
+def sample_figures(text: str, grounded: set[str], source: str = "") -> list[str]:
     """Figures neither the profile nor the calendar gives: another community's counts and
-    targets, or a sample's suggestion (不少于20次, 覆盖率达到98%)."""
+    targets, or a sample's suggestion (不少于20次, 覆盖率达到98%). A time or a measure counts
+    as given only with its unit (3分钟内 is not the profile's 3 安置小区)."""
     text = _FREE_FIGURE.sub(" ", PLACEHOLDER.sub("", text))
-    return sorted(set(numbers(text)) - grounded, key=lambda n: (len(n), n))
+    measured = {m[1] for m in _MEASURE.finditer(_LIST_NUMBER.sub(" ", text)) if m[0] not in source}
+    return sorted(set(numbers(text)) - (grounded - measured), key=lambda n: (len(n), n))
 
 
 def _lines(text: str) -> list[str]:
@@ -222,7 +228,7 @@ def _facilities(section, profile, grounded):
 
 @_finding("范文数字", "范文中的数字，请按本社区实际核实：社区信息中没有这些数字。")
 def _figures(section, profile, grounded):
-    return sample_figures(section.text, grounded)
+    return sample_figures(section.text, grounded, profile.facts_text())
 
 
 @_finding("句子不完整", "这些句子缺少主干或在中途断开，请补全或删除。")

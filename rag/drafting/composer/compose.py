@@ -88,7 +88,7 @@ def passage_units(passage: Passage, adapter: Adapter, topic_check: bool) -> list
         if heading and not adapted_heading:
             continue
         body_sents = [s for part in [first_body, *body] for s in sentences(part)]
-        kept = [a for s in body_sents if (a := adapter.sentence(s, topic_check))]
+        kept = _adapted_in_turn(body_sents, adapter, topic_check)
         kept_subs = []
         for sub in subs:
             sub_head, sub_body = _split_heading(sub)
@@ -114,6 +114,25 @@ def passage_units(passage: Passage, adapter: Adapter, topic_check: bool) -> list
             )
         )
     return units
+
+
+# A sentence that leans on the one before it: 同时宣传征兵知识, 此外…, 对此…
+REFERS_BACK = re.compile(
+    r"^(?:同时|此外|另外|并且|并|还要|还|其中|对此|为此|因此|这些|上述|以上|该)"
+)
+
+
+def _adapted_in_turn(texts: list[str], adapter: Adapter, topic_check: bool) -> list[str]:
+    """The sentences adapted in order; one that leans on the sentence before it goes when
+    that one went."""
+    kept, previous = [], True
+    for text in texts:
+        adapted = adapter.sentence(text, topic_check)
+        if adapted and REFERS_BACK.match(adapted) and not previous:
+            adapted = None
+        kept += [adapted] if adapted else []
+        previous = bool(adapted)
+    return kept
 
 
 def _split_heading(line: str) -> tuple[str, str]:
@@ -183,13 +202,14 @@ class Composer:
             units += passage_units(p, adapter, p.id in job.fallback_passages)
         avoid = job.avoid_units
         fresh = [u for u in units if u.id not in avoid]
-        if avoid and sum(u.size() for u in fresh) < 0.4 * section.length:
-            raise _exhausted(section.title)
         if job.instruction:
-            fresh = _by_instruction(fresh, job.instruction)
-        ordered = (fresh if job.instruction else _round_robin(fresh)) + _round_robin(
-            [u for u in units if u.id in avoid]
-        )
+            # the instruction chooses among all the material, what was used before included:
+            # the same units in another choice and order are a new version
+            ordered = _by_instruction(fresh + [u for u in units if u.id in avoid], job.instruction)
+        elif avoid and sum(u.size() for u in fresh) < 0.4 * section.length:
+            raise _exhausted(section.title)
+        else:
+            ordered = _round_robin(fresh) + _round_robin([u for u in units if u.id in avoid])
         lead: list[str] = []
         items: list[tuple[str, list[str], list[str]]] = []
         if section.role == "目标" and not _has_situation(job.outline):
@@ -274,7 +294,8 @@ class Composer:
             for u in units
             for part in (*u.body, *u.subitems)
             for s in sentences(part)
-            if not _split_heading(s)[0] or _split_heading(s)[1]  # no bare sub-heading
+            # no bare sub-heading, nothing that leans on a sentence it would stand without
+            if (not _split_heading(s)[0] or _split_heading(s)[1]) and not REFERS_BACK.match(s)
         ]
         taken: set[str] = set()
         for priority in job.profile.priorities:
