@@ -202,8 +202,13 @@ def test_what_the_profile_says_is_not_flagged():
         ("（一）组织辖区辖区学校开展演练，提高逃生能力。\n（二）" + FILLER, "叠词", ["辖区辖区"]),
         (  # run as if it were there; setting one up assumes nothing
             "（一）办好日间照料中心，每周开放五天。\n（二）开设四点半课堂，辅导学生作业。" + FILLER,
-            "设施",
+            "社区条件",
             ["日间照料中心"],
+        ),
+        (  # a property company and rented flats the profile (a 新建商品房小区) does not rule out
+            "（一）督促物业公司清理楼道。\n（二）与出租房屋房东签订责任书，登记租户信息。" + FILLER,
+            "社区条件",
+            ["出租房屋"],
         ),
         (
             "（一）居民参与率达到80%。\n（二）居民参与率不低于70%。" + FILLER,

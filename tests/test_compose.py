@@ -200,9 +200,10 @@ def test_no_passage_serves_two_sections(hash_index):
     assert ids and len(ids) == len(set(ids))
 
 
-# What a composed plan may leave for the user to confirm: a sample's norms and figures, the
-# facilities a sample runs (日间照料中心: has this community one?), what to fill in, length.
-MARKS_ALLOWED = {"范文数字", "设施", "待补充", "篇幅"}
+# What a composed plan may leave for the user to confirm: a sample's norms and figures, what
+# a sample takes for granted (has this community a 日间照料中心, a 物业公司, rented flats?),
+# what to fill in, length.
+MARKS_ALLOWED = {"范文数字", "社区条件", "待补充", "篇幅"}
 
 
 @pytest.mark.parametrize("topic", ["zongzhi", "xiaofang", "shuangyong", "laoling"])

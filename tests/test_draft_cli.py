@@ -59,7 +59,7 @@ def test_offline_draft_as_json(library, tmp_path):
             assert all(p["doc_id"].startswith("shuangyong_") for p in current["passages"])
             assert all(p["title"] for p in current["passages"])
     # only marks for the user to confirm: sample figures and what is left to fill in
-    assert {f["kind"] for f in data["findings"]} <= {"范文数字", "设施", "待补充"}
+    assert {f["kind"] for f in data["findings"]} <= {"范文数字", "社区条件", "待补充"}
     assert data["profile"]["community_type"] == "老城区"
     assert data["author"] == "阳光社区居民委员会" and data["date"] == "2027年1月8日"
 

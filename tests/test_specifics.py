@@ -12,7 +12,13 @@ from rag.library.corpus import parse_corpus_text
 from rag.plan.community import COMMUNITY_TYPES, suggest_community_type
 from rag.plan.outlines import key_dates_text, load_outlines
 from rag.plan.profile import make_profile
-from rag.plan.specifics import circumstances, foreign_specifics, specifics, type_words
+from rag.plan.specifics import (
+    assumed_conditions,
+    circumstances,
+    foreign_specifics,
+    specifics,
+    type_words,
+)
 from tests.conftest import CORPUS
 
 
@@ -114,9 +120,29 @@ def test_a_circumstance_the_profile_states_is_the_communitys_own():
     assert [s.word for s in foreign_specifics(said + unsaid, profile)] == [unsaid]
 
 
-def test_the_key_dates_every_plan_is_built_on_speak_no_kinds_words():
+def test_the_key_dates_every_plan_is_built_on_speak_no_kinds_words_and_assume_nothing():
     for key, outline in load_outlines().items():
-        assert type_words(key_dates_text(outline, 2027), None) == [], key
+        text = key_dates_text(outline, 2027)
+        assert type_words(text, None) == [], key
+        profile = make_profile({"community": "阳光社区", "year": 2027, "topic": key})
+        assert assumed_conditions(text, profile) == [], key
+
+
+def test_what_a_plan_takes_for_granted_needs_the_profile_or_the_kind_of_community():
+    text = "办好老年食堂，用好微型消防站。督促物业清理楼道。与出租房屋房东签订责任书。"
+
+    def assumed(**given):
+        base = {"community": "阳光社区", "year": 2027, "topic": "消防"}
+        return assumed_conditions(text, make_profile({**base, **given}))
+
+    assert assumed(community_type="老城区") == ["老年食堂", "微型消防站", "物业", "出租房屋"]
+    # the profile says so: a station among its facts, rented flats in its notes
+    assert assumed(
+        community_type="老城区", facts={"微型消防站": "1"}, notes="出租房多，外来人口集中"
+    ) == ["老年食堂", "物业"]
+    # a new estate has a property company, the urban fringe its rented flats
+    assert assumed(community_type="新建商品房小区") == ["老年食堂", "微型消防站", "出租房屋"]
+    assert assumed(community_type="城乡结合部") == ["老年食堂", "微型消防站", "物业"]
 
 
 def test_words_of_other_kinds_of_community():

@@ -247,38 +247,73 @@ def type_words(text: str, community_type: str | None) -> list[str]:
     return [w for w in dict.fromkeys(found) if not any(w != o and w in o for o in found)]
 
 
-# Facilities a community may or may not have: a plan that runs one says the community has it.
-FACILITIES = (
-    "日间照料中心",
-    "老年食堂",
-    "长者食堂",
-    "助餐点",
-    "时间银行",
-    "微型消防站",
-    "爱心超市",
-    "爱心兑换柜",
-    "零工驿站",
-    "儿童之家",
-    "四点半课堂",
-    "应急救援队",
-    "调解室",
-    "法律服务室",
-    "心理咨询室",
+@dataclass(frozen=True)
+class Condition:
+    """Something a plan may take for granted only when the profile says so: a facility the
+    community runs, a property company, rented flats. Some kinds of community imply it."""
+
+    name: str
+    words: tuple[str, ...]
+    signs: tuple[str, ...] = ()  # words of the profile that say the community has it
+    implied_by: tuple[str, ...] = ()  # kinds of community that have it
+    set_up: bool = False  # a sentence that sets one up (开设四点半课堂) assumes nothing
+    each: bool = False  # each word is a thing of its own (a 微型消防站 is no 老年食堂)
+
+
+CONDITIONS = (
+    Condition(
+        "设施",
+        (
+            "日间照料中心",
+            "老年食堂",
+            "长者食堂",
+            "助餐点",
+            "时间银行",
+            "微型消防站",
+            "爱心超市",
+            "爱心兑换柜",
+            "零工驿站",
+            "儿童之家",
+            "四点半课堂",
+            "应急救援队",
+            "调解室",
+            "法律服务室",
+            "心理咨询室",
+        ),
+        set_up=True,
+        each=True,
+    ),
+    Condition("物业", ("物业服务企业", "物业公司", "物业"), ("物业",), ("新建商品房小区",)),
+    Condition(
+        "出租房屋",
+        ("出租房屋", "出租屋", "出租房", "房东", "租户", "租客"),
+        ("出租", "租房", "流动人口", "外来"),
+        ("城乡结合部", "村改居"),
+    ),
 )
-_BUILDING = re.compile(r"建立|设立|建设|开设|新建|筹建|建成|打造|开办|增设|选址|争取")
+_SETTING_UP = re.compile(r"建立|设立|建设|开设|新建|筹建|建成|打造|开办|增设|选址|争取")
 
 
-def assumed_facilities(text: str, profile: Profile) -> list[str]:
-    """Facilities a text runs as if the community had them (办好日间照料中心) while the
-    profile does not name them; a sentence that sets one up (开设四点半课堂) assumes nothing."""
+def assumed_conditions(text: str, profile: Profile) -> list[str]:
+    """What a text takes for granted about the community (办好日间照料中心, 督促物业…,
+    与出租房屋房东签订…) that neither the profile nor its kind of community says."""
     own = profile_text(profile)
     found = []
-    for line in _TO_FILL.sub("", text).split("\n"):
-        for sentence in sentences(line):
-            for facility in FACILITIES:
-                at = sentence.find(facility)
-                if at >= 0 and facility not in own and not _BUILDING.search(sentence[:at]):
-                    found.append(facility)
+    for condition in CONDITIONS:
+        said = [w for w in condition.words + condition.signs if w in own]
+        if profile.community_type in condition.implied_by or (said and not condition.each):
+            continue
+        for line in _TO_FILL.sub("", text).split("\n"):
+            for sentence in sentences(line):
+                for word in condition.words:
+                    at = sentence.find(word)
+                    if word in said:
+                        continue
+                    if at < 0 or (condition.set_up and _SETTING_UP.search(sentence[:at])):
+                        continue
+                    found.append(word)
+                    if not condition.each:
+                        break  # 物业公司, not also 物业
     return list(dict.fromkeys(found))
 
 

@@ -16,7 +16,7 @@ from rag.plan.community import suggest_community_type
 from rag.plan.draft import Draft, SectionState
 from rag.plan.outlines import Outline, key_dates_text
 from rag.plan.profile import Profile
-from rag.plan.specifics import LEADING_GROUP, RATE, assumed_facilities, foreign_specifics
+from rag.plan.specifics import LEADING_GROUP, RATE, assumed_conditions, foreign_specifics
 from rag.text.clean import has_pinyin, has_traditional, to_simplified
 from rag.text.zh import (
     PLACEHOLDER,
@@ -219,11 +219,12 @@ def _type_words(section, profile, grounded):
 
 
 @_finding(
-    "设施",
-    "这些设施社区信息中没有提到，计划却按已有来写：请确认本社区已有（可写入补充说明），或改为筹建。",
+    "社区条件",
+    "计划按本社区有这些条件来写，社区信息中没有提到：请确认本社区确有（可写入补充说明），"
+    "或改为筹建、删改相关内容。",
 )
-def _facilities(section, profile, grounded):
-    return assumed_facilities(section.text, profile)
+def _conditions(section, profile, grounded):
+    return assumed_conditions(section.text, profile)
 
 
 @_finding("范文数字", "范文中的数字，请按本社区实际核实：社区信息中没有这些数字。")
@@ -277,7 +278,7 @@ SECTION_CHECKS: tuple[SectionCheck, ...] = (
     _sample_names,
     _type_words,
     _circumstances,
-    _facilities,
+    _conditions,
     _figures,
     _dangling,
     _single_items,
