@@ -127,6 +127,19 @@ def test_a_sentence_that_leans_on_a_dropped_one_goes_with_it():
     ]
 
 
+def test_a_scheme_or_slogan_only_one_sample_quotes_is_that_samples(hash_index):
+    _, _, retriever = hash_index
+    shared = retriever.shared_terms()
+    assert "春风行动" in shared and "邻里帮帮" not in shared  # two samples' and one sample's
+    profile = make_profile({**FULL, "topic": "jiuye"})
+    library_aware = Composer().adapter(profile, outline_of(profile), shared)
+    assert library_aware.sentence("在各楼栋微信群开通“邻里帮帮”接龙。") is None
+    assert library_aware.sentence("2月下旬举办“春风行动”专场招聘会。")
+    assert library_aware.sentence("严格落实“三会一课”制度，按时召开支部党员大会。")  # the field's
+    # without the library's word, nothing is known of the term
+    assert Composer().adapter(profile, outline_of(profile)).sentence("开通“邻里帮帮”接龙服务。")
+
+
 def test_without_a_parent_street_placeholders_become_generic():
     assert adapter(parent="").sentence("按照××街道的部署开展工作。") == "按照街道的部署开展工作。"
 

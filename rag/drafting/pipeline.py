@@ -211,6 +211,7 @@ def _jobs(draft, indices, retriever, writer, instruction: str = ""):
             others=_others(draft, outline, i),
             current=section.text,
             instruction=instruction,
+            shared_terms=retriever.shared_terms() if hasattr(retriever, "shared_terms") else None,
         )
 
 

@@ -26,6 +26,8 @@ class SectionJob:
     others: list[tuple[str, str]] = field(default_factory=list)  # (heading, summary)
     current: str = ""  # the text being regenerated
     instruction: str = ""
+    # quoted terms more than one library sample uses; None when the library was not asked
+    shared_terms: frozenset[str] | None = None
 
     @property
     def section(self) -> Section:

@@ -11,6 +11,7 @@ import numpy as np
 from rag.errors import PlanError
 from rag.index.store import ChunkStore
 from rag.library.chunking import context_text
+from rag.plan.specifics import quoted_terms
 from rag.text.tokens import TOKENIZER_VERSION, tokenize
 
 RRF_K = 60
@@ -85,6 +86,12 @@ class _Bm25:
             self.index.index(corpus_tokens, show_progress=False)
         self.position = {id_: i for i, id_ in enumerate(self.ids)}
         self._masks: dict[tuple, np.ndarray] = {}
+        users: dict[str, set[str]] = {}
+        for text, meta in zip(self.texts, self.metas, strict=True):
+            for term in quoted_terms(text):
+                users.setdefault(term, set()).add(meta.get("doc_id", ""))
+        # a term more than one sample uses is a way of saying things, not one sample's brand
+        self.shared_terms = frozenset(t for t, docs in users.items() if len(docs) > 1)
 
     def search(
         self, query_tokens: list[str], n: int, mask: np.ndarray | None
@@ -150,6 +157,10 @@ class Retriever:
             if self._bm25 is None or self._bm25.revision != self.store.revision():
                 self._bm25 = _Bm25(self.store)
             return self._bm25
+
+    def shared_terms(self) -> frozenset[str]:
+        """The quoted terms (schemes, slogans, brands) more than one library sample uses."""
+        return self.bm25().shared_terms
 
     def search(
         self,

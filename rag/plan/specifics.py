@@ -60,6 +60,22 @@ BRAND_NOUN = (
     r"工作室|驿站|服务站|之家|课堂|议事会|品牌|项目|联盟|调解室|书屋|茶话会|分享会|集市|志愿岗|亲子志愿岗|"
     r"示范户|主题展室|展室|专栏|小程序|门牌|军事体验营|体验营|特色课堂|活动)"
 )
+# A quoted term: a brand, a scheme or a slogan (“邻里帮帮”, “放心、关注、严管”) ...
+QUOTED = re.compile(r"[“「]([^“”「」。]{2,16})[”」]")
+# ... unless it is the field's own, known to every community whatever the library holds.
+FIELD_TERMS = frozenset(
+    "三会一课 九小场所 门前三包 雪亮工程 枫桥经验 红色物业 双报到 一户一卡 一楼一预案 一站式 "
+    "一老一小 两新 三无 民转刑 以奖代补 五老 光荣之家 光荣牌 学雷锋 无毒社区 文明家庭 最美家庭 "
+    "身边好人 好人榜 时间银行 一人一档 一户一档 一人一策 网格化 放管服 最多跑一次 四点半课堂 "
+    "清无 一刀切 回头看 组合拳 互联网＋ 双拥 八一 七一 五一 春节 国庆 元旦 重阳".split()
+)
+
+
+def quoted_terms(text: str) -> set[str]:
+    """The quoted terms of a text that are not the field's own."""
+    return {t for t in QUOTED.findall(text) if t not in FIELD_TERMS and t not in NOT_NAMES}
+
+
 # A project or team brand in quotes: "巧手匠"志愿服务队, ‘红管家’服务站.
 _BRAND = re.compile(
     rf"[“‘「'\"]([\u4e00-\u9fff]{{2,12}})[”’」'\"](?={BRAND_NOUN})"

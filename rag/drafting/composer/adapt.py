@@ -19,6 +19,7 @@ from rag.plan.specifics import (
     foreign_specifics,
     is_proper_name,
     profile_text,
+    quoted_terms,
 )
 from rag.text.tokens import tagged
 from rag.text.zh import ACTION, PLACEHOLDER, is_fragment
@@ -75,8 +76,15 @@ class Places:
 class Adapter:
     """Rewrites sample sentences for one profile, or rejects the clauses it cannot keep."""
 
-    def __init__(self, profile: Profile, outline: Outline, other_keywords: frozenset[str]):
+    def __init__(
+        self,
+        profile: Profile,
+        outline: Outline,
+        other_keywords: frozenset[str],
+        shared_terms: frozenset[str] | None = None,
+    ):
         self.profile = profile
+        self.shared_terms = shared_terms
         self.outline = outline
         self.places = Places.parse(profile.parent)
         self.other_keywords = other_keywords
@@ -161,6 +169,14 @@ class Adapter:
             if is_proper_name(w, tag) and w not in self.allowed_names and w not in self.own_keywords
         ]
 
+    def _ones_own_terms(self, sentence: str) -> bool:
+        """Whether a sentence quotes a scheme, slogan or brand only its own sample uses
+        (“邻里帮帮”, “放心、关注、严管”三类): another community's, unless the profile says it."""
+        if self.shared_terms is None:
+            return False
+        own = profile_text(self.profile)
+        return any(t not in self.shared_terms and t not in own for t in quoted_terms(sentence))
+
     def _generic_brand(self, match: re.Match) -> str:
         """A quoted brand kept when it is the user's own or a common term, else dropped."""
         own = match[1] in NOT_NAMES or match[1] in profile_text(self.profile)
@@ -188,6 +204,8 @@ class Adapter:
     def _adapted(self, sentence: str, topic_check: bool, min_length: int) -> str | None:
         sentence = self.replace_placeholders(sentence.strip())
         sentence = _QUOTED_BRAND.sub(self._generic_brand, sentence)
+        if self._ones_own_terms(sentence):
+            return None
         end = re.search(r"[。！？；：]+[”’」）]*$", sentence)
         ending = end[0] if end else "。"
         body = sentence[: end.start()] if end else sentence

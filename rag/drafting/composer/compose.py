@@ -183,11 +183,13 @@ class Composer:
     def __init__(self, outlines: dict[str, Outline] | None = None):
         self.outlines = outlines
 
-    def adapter(self, profile: Profile, outline: Outline) -> Adapter:
+    def adapter(
+        self, profile: Profile, outline: Outline, shared_terms: frozenset[str] | None = None
+    ) -> Adapter:
         outlines = self.outlines or load_outlines()
         own = set(outline.keywords)
         other = {k for o in outlines.values() if o.key != outline.key for k in o.keywords}
-        return Adapter(profile, outline, frozenset(other - own))
+        return Adapter(profile, outline, frozenset(other - own), shared_terms)
 
     def write(self, job: SectionJob, on_text=None) -> Version:
         """One section's text from the job's passages."""
@@ -196,7 +198,7 @@ class Composer:
             return self._schedule(job)
         if section.role == "情况":
             return self._situation(job)
-        adapter = self.adapter(job.profile, job.outline)
+        adapter = self.adapter(job.profile, job.outline, job.shared_terms)
         units = []
         for p in job.passages:
             units += passage_units(p, adapter, p.id in job.fallback_passages)
@@ -306,7 +308,7 @@ class Composer:
             # be about to be used for it.
             term = min(
                 (w for w in core if len(w) >= 2),
-                key=lambda w: (word_frequency(w), -len(w)),
+                key=lambda w: (word_frequency(w), -len(w), w),
                 default="",
             )
             # ... and the other words that name it: 党员 and 志愿服务 for 党员志愿服务, so that
