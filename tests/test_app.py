@@ -422,3 +422,19 @@ def test_a_save_that_fails_while_drafting_is_explained_and_leaves_no_empty_draft
     assert any("生成计划没有完成" in e.value and "磁盘已满" in e.value for e in at.error)
     new = {k: v for k, v in stored_drafts().items() if k not in before}
     assert all(any(texts) for texts in new.values())  # what was saved has text
+
+
+def test_the_form_preselects_no_plan_type_and_shows_empty_cells_empty():
+    at = new_app()
+    topic = at.selectbox(key="form_topic")
+    assert topic.value is None and topic.proto.placeholder == "请选择计划类型"
+    assert not at.get("form")[0].proto.form.enter_to_submit  # no English "Press Enter" hint
+    facts = at.get("dataframe")[0].proto
+    assert facts.HasField("placeholder") and facts.placeholder == ""  # not "None"
+    fill(at).selectbox(key="form_topic").set_value(None)
+    at.number_input(key="form_year").set_value(1800)
+    at.button(key="generate").click().run()
+    errors = [e.value for e in at.error]
+    assert "计划类型：请选择" in errors and "年度：应在 2000 至 2100 之间" in errors
+    assert at.text_input(key="form_community").value == "阳光社区"
+    assert "draft" not in at.query_params

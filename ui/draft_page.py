@@ -73,14 +73,13 @@ def _form_defaults(draft: Draft | None) -> None:
         return
     st.session_state[state.FORM_OWNER] = owner
     today = dt.date.today()
-    names = state.topic_names()
     p = draft.profile if draft else None
     st.session_state[state.form_key("community")] = p.community if p else ""
     st.session_state[state.form_key("parent")] = p.parent if p else ""
     st.session_state[state.form_key("year")] = (
         p.year if p else today.year + (1 if today.month >= 10 else 0)
     )
-    st.session_state[state.form_key("topic")] = p.topic if p else next(iter(names))
+    st.session_state[state.form_key("topic")] = p.topic if p else None  # the user chooses
     st.session_state[state.form_key("community_type")] = (p.community_type or "") if p else ""
     st.session_state[state.form_key("households")] = p.households or 0 if p else 0
     st.session_state[state.form_key("population")] = p.population or 0 if p else 0
@@ -121,7 +120,7 @@ def profile_form(draft: Draft | None) -> dict | None:
     """The community form; returns the profile data when "生成计划" was pressed."""
     _form_defaults(draft)
     names = state.topic_names()
-    with st.form("profile"):
+    with st.form("profile", enter_to_submit=False):  # no English "Press Enter" hint
         rows = (
             (
                 (st.text_input, "community", "社区名称 *", {"placeholder": "例如：阳光社区"}),
@@ -132,13 +131,18 @@ def profile_form(draft: Draft | None) -> dict | None:
                     st.number_input,
                     "year",
                     "年度 *",
-                    {"min_value": 2000, "max_value": 2100, "step": 1},
+                    {"step": 1},  # the range is checked on submit, with a Chinese message
                 ),
                 (
                     st.selectbox,
                     "topic",
                     "计划类型 *",
-                    {"options": list(names), "format_func": names.get},
+                    {
+                        "options": list(names),
+                        "format_func": names.get,
+                        "index": None,
+                        "placeholder": "请选择计划类型",
+                    },
                 ),
             ),
             (
@@ -172,6 +176,7 @@ def profile_form(draft: Draft | None) -> dict | None:
             ),
             key=state.form_key("facts_editor"),
             num_rows="dynamic",
+            placeholder="",  # an empty cell shows empty, not "None"
             column_config={
                 "名称": st.column_config.TextColumn("名称", max_chars=30),
                 "数值": st.column_config.TextColumn("数值", max_chars=60),
@@ -329,7 +334,8 @@ def _on_edit(draft_id: str, index: int, key: str) -> None:
     section = draft.sections[index]
     if section.edit(st.session_state[key]):
         store.save(draft)
-        state.flash("success", f"已保存对“{section.title}”的修改。")
+        # A toast stays in view wherever the section is; a message at the top would not.
+        st.toast(literal(f"已保存对“{section.title}”的修改。"), icon="✅")
 
 
 def _on_lock(draft_id: str, index: int, key: str) -> None:
