@@ -438,3 +438,20 @@ def test_the_form_preselects_no_plan_type_and_shows_empty_cells_empty():
     assert "计划类型：请选择" in errors and "年度：应在 2000 至 2100 之间" in errors
     assert at.text_input(key="form_community").value == "阳光社区"
     assert "draft" not in at.query_params
+
+
+def test_the_version_list_names_each_origin_once():
+    at = generated(new_app())
+    labels = [t.value for t in at.text if t.value.startswith("第1版")]
+    assert len(labels) == 5
+    assert all(label.startswith("第1版 · 离线组合 · ") for label in labels), labels
+
+
+def test_a_section_cut_mid_stream_is_warned_of_before_the_download(fake_llm):
+    fake_llm.add(match="“三、", cut_after=3)
+    at = generated(model_session(new_app(), fake_llm.base_url))
+    draft = open_draft_store(get_settings()).load(at.query_params["draft"])
+    assert not draft.sections[2].version.complete and draft.sections[2].text
+    heading = draft.headings()[2]
+    warned = [w.value for w in at.warning if "未完成" in w.value and "【本节未完成】" in w.value]
+    assert len(warned) == 1 and literal(heading) in warned[0], [w.value for w in at.warning]

@@ -345,6 +345,12 @@ def _on_lock(draft_id: str, index: int, key: str) -> None:
     store.save(draft)
 
 
+def _origin(version) -> str:
+    """Who wrote a version, each name once: 离线组合, 手工修改, 模型（deepseek-chat）."""
+    origin = ORIGINS.get(version.origin, version.origin)
+    return f"{origin}（{version.model}）" if version.model and version.model != origin else origin
+
+
 def section_view(draft: Draft, index: int, findings) -> None:
     section = draft.sections[index]
     head = draft.headings()[index]
@@ -402,7 +408,7 @@ def section_view(draft: Draft, index: int, findings) -> None:
             for n, v in enumerate(section.versions):
                 when = dt.datetime.fromtimestamp(v.created).strftime("%m-%d %H:%M")
                 mark = "（当前）" if n == section.current else ""
-                label = f"第{n + 1}版 · {ORIGINS.get(v.origin, v.origin)} {v.model} · {when}{mark}"
+                label = f"第{n + 1}版 · {_origin(v)} · {when}{mark}"
                 st.text(label + (f" · 要求：{v.instruction}" if v.instruction else ""))
                 if n != section.current and st.button(
                     "恢复此版", key=state.section_key("restore", draft.id, index, n)
@@ -458,6 +464,13 @@ def export_buttons(draft: Draft, findings: list) -> None:
             f"还有 {len(marks)} 处标记尚未处理（范文中的名称和数字、不属于本社区的说法、"
             "待补充的内容等，见各节下方）：下载的文件会照原样保留它们，请处理后再正式使用。"
         )
+    if cut := [h for h, s in zip(draft.headings(), draft.sections, strict=True) if _is_cut(s)]:
+        st.warning(
+            literal(
+                f"{'、'.join(cut)} 未完成（模型输出中断）：下载的文件在这些节末尾标有"
+                "“【本节未完成】”，请先重新生成或补全后再正式使用。"
+            )
+        )
     cols = st.columns(3)
     for col, (suffix, label, mime) in zip(
         cols,
@@ -479,6 +492,10 @@ def export_buttons(draft: Draft, findings: list) -> None:
             mime=mime,
             key=f"dl{suffix}",
         )
+
+
+def _is_cut(section) -> bool:
+    return bool(section.version) and not section.version.complete
 
 
 def current_draft() -> Draft | None:
