@@ -455,3 +455,20 @@ def test_a_section_cut_mid_stream_is_warned_of_before_the_download(fake_llm):
     heading = draft.headings()[2]
     warned = [w.value for w in at.warning if "未完成" in w.value and "【本节未完成】" in w.value]
     assert len(warned) == 1 and literal(heading) in warned[0], [w.value for w in at.warning]
+
+
+def test_section_edits_and_instructions_are_bounded_with_a_counter():
+    from rag.plan.draft import MAX_INSTRUCTION_CHARS, MAX_SECTION_CHARS
+    from ui.draft_page import LIMITS
+
+    at = generated(new_app())
+    draft_id = at.query_params["draft"]
+    key = next(k for k in texts(at) if k.startswith(f"text_{draft_id}_1_"))
+    assert at.text_area(key=key).proto.max_chars == MAX_SECTION_CHARS
+    instruction = at.text_input(key=f"instr_{draft_id}_1")
+    assert instruction.proto.max_chars == MAX_INSTRUCTION_CHARS
+    assert [c.value for c in at.caption].count(LIMITS) == 5
+    assert "5000" in LIMITS and "200" in LIMITS
+    at.text_area(key=key).set_value("很长的一段话。" * 1000).run()  # past the browser's limit
+    saved = open_draft_store(get_settings()).load(draft_id).sections[1].text
+    assert saved == ("很长的一段话。" * 1000)[:MAX_SECTION_CHARS]

@@ -19,7 +19,7 @@ from rag.drafting.pipeline import (
 from rag.errors import DraftNotFound, NoMoreVariants, PlanError
 from rag.export.files import render, safe_filename
 from rag.plan.community import COMMUNITY_TYPES
-from rag.plan.draft import Draft
+from rag.plan.draft import MAX_INSTRUCTION_CHARS, MAX_SECTION_CHARS, Draft
 from rag.plan.profile import make_profile, profile_errors
 from rag.review.checks import check_draft
 from ui import state
@@ -28,6 +28,10 @@ from ui.literal import literal
 OFFLINE_INSTRUCTION = (
     "离线组合时，修改要求用来挑选与之相关的范文材料；在“时间安排”一节，会把要求的事项补到对应的节点，"
     "细节以【待补充】标出。离线组合不会按要求改写句子，需要改写时请直接编辑，或改用模型。"
+)
+LIMITS = (
+    f"正文最多 {MAX_SECTION_CHARS} 字，修改要求最多 {MAX_INSTRUCTION_CHARS} 字"
+    "（输入框右下角显示已用字数，超出的部分输不进去）。"
 )
 # Findings that mean the text says something not yet true of the community.
 MARKS_TO_RESOLVE = frozenset(
@@ -378,6 +382,7 @@ def section_view(draft: Draft, index: int, findings) -> None:
                 120, min(600, 28 * (section.text.count("\n") + len(section.text) // 40 + 2))
             ),
             label_visibility="collapsed",
+            max_chars=max(MAX_SECTION_CHARS, len(section.text)),  # a counter under the box
             on_change=_on_edit,
             args=(draft.id, index, key),
         )
@@ -391,6 +396,7 @@ def section_view(draft: Draft, index: int, findings) -> None:
             key=state.section_key("instr", draft.id, index),
             placeholder="可选，例如：更具体，突出退役军人服务站建设",
             label_visibility="collapsed",
+            max_chars=MAX_INSTRUCTION_CHARS,
         )
         regen = c2.button(
             "重新生成", key=state.section_key("regen", draft.id, index), disabled=section.locked
@@ -398,6 +404,7 @@ def section_view(draft: Draft, index: int, findings) -> None:
         undo = c3.button(
             "撤销", key=state.section_key("undo", draft.id, index), disabled=section.current <= 0
         )
+        st.caption(LIMITS)
         if st.session_state[state.LLM_MODE] == state.OFFLINE:
             st.caption(OFFLINE_INSTRUCTION)
         with st.expander(f"参考范文（{len(version.passages) if version else 0}）"):
