@@ -284,7 +284,35 @@ def test_my_drafts_lists_opens_and_deletes():
     assert at.header[0].value == "阳光社区2027年双拥工作计划"
     at.sidebar.radio(key="page").set_value("我的草稿").run()
     at.button(key=f"delete_{draft_id}").click().run()
+    assert draft_id in [d.id for d in open_draft_store(get_settings()).list()]  # not yet
+    assert any("确定删除这份草稿吗" in w.value for w in at.warning)
+    at.button(key=f"cancel_delete_{draft_id}").click().run()
+    assert not any("确定删除" in w.value for w in at.warning)
+    at.button(key=f"delete_{draft_id}").click().run()
+    at.button(key=f"confirm_delete_{draft_id}").click().run()
+    assert not at.exception
     assert draft_id not in [d.id for d in open_draft_store(get_settings()).list()]
+    assert any("已删除草稿" in s.value and "回收站" in s.value for s in at.success)
+    # the way back: the trash on the same page restores the draft whole
+    at.button(key=f"restore_{draft_id}").click().run()
+    assert not at.exception
+    restored = open_draft_store(get_settings()).load(draft_id)
+    assert restored.title == "阳光社区2027年双拥工作计划" and all(s.text for s in restored.sections)
+    assert not [b for b in at.button if b.key == f"restore_{draft_id}"]
+
+
+def test_my_drafts_tells_apart_drafts_of_the_same_title():
+    import re
+
+    first = generated(new_app()).query_params["draft"]
+    second = generated(new_app()).query_params["draft"]
+    at = new_app()
+    at.sidebar.radio(key="page").set_value("我的草稿").run()
+    lines = {d: next(t.value for t in at.text if d in t.value) for d in (first, second)}
+    assert lines[first] != lines[second]
+    for line in lines.values():
+        assert re.search(r"最后修改 \d{4}-\d\d-\d\d \d\d:\d\d:\d\d", line), line  # seconds
+        assert "已写 5/5 节" in line
 
 
 def test_the_facts_table_edits_become_profile_facts():

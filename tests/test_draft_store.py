@@ -32,3 +32,25 @@ def test_versions_per_section_are_bounded_keeping_the_first_and_the_newest(tmp_p
     ]
     assert kept.current == MAX_VERSIONS - 1 and kept.text == f"第{3 * MAX_VERSIONS - 1}稿"
     assert kept.undo() and kept.text == f"第{3 * MAX_VERSIONS - 2}稿"
+
+
+def test_a_deleted_draft_waits_in_the_trash_and_comes_back_whole(tmp_path):
+    import pytest
+
+    from rag.errors import DraftNotFound
+
+    store = SQLiteDraftStore(tmp_path / "drafts.sqlite3")
+    draft = a_draft()
+    draft.sections[0].add(Version("坚持以人民为中心。", "composer"))
+    draft_id = store.save(draft)
+    store.delete(draft_id)
+    assert store.list() == []
+    with pytest.raises(DraftNotFound):
+        store.load(draft_id)
+    [trashed] = store.deleted()
+    assert (trashed.id, trashed.filled, trashed.sections) == (draft_id, 1, 2)
+    store.restore(draft_id)
+    assert store.deleted() == []
+    assert store.load(draft_id).sections[0].text == "坚持以人民为中心。"
+    with pytest.raises(DraftNotFound):
+        store.restore(draft_id)
