@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import CHROMIUM, drafts, fill_profile, wait_for, wait_ready
+from tests.browser import CHROMIUM, draft_plan, drafts, wait_for, wait_ready
 
 pytestmark = [
     pytest.mark.slow,
@@ -45,12 +45,7 @@ def test_an_absurd_year_and_no_plan_type_are_told_in_chinese_and_nothing_is_lost
 
 def test_saving_an_edit_of_the_last_section_is_confirmed_in_view(server, browser, data_dir):
     page = browser.new_page(viewport={"width": 1280, "height": 800})
-    page.goto(server.url)
-    wait_ready(page)
-    fill_profile(page)
-    page.get_by_role("button", name="生成计划").click()
-    page.get_by_role("heading", name="阳光社区2027年双拥工作计划").wait_for(timeout=90_000)
-    wait_ready(page)
+    draft_plan(page, server.url)
     draft_id = page.url.split("draft=")[1]
     store = drafts(data_dir)
     body = page.get_by_label("正文").nth(4)

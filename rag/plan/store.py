@@ -128,12 +128,12 @@ class SQLiteDraftStore:
             raise DraftNotFound(f"找不到草稿 {draft_id}：它可能已被删除。")
         return Draft.from_dict(json.loads(row[0]))
 
-    def list(self) -> list[DraftInfo]:
+    def _infos(self, query: str) -> list[DraftInfo]:
         with self._connect() as db:
-            rows = db.execute(
-                "SELECT id, title, updated, body FROM drafts ORDER BY updated DESC"
-            ).fetchall()
-        return [DraftInfo.from_row(*row) for row in rows]
+            return [DraftInfo.from_row(*row) for row in db.execute(query).fetchall()]
+
+    def list(self) -> list[DraftInfo]:
+        return self._infos("SELECT id, title, updated, body FROM drafts ORDER BY updated DESC")
 
     def delete(self, draft_id: str) -> None:
         now = time.time()
@@ -147,11 +147,9 @@ class SQLiteDraftStore:
             db.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))
 
     def deleted(self) -> list[DraftInfo]:
-        with self._connect() as db:
-            rows = db.execute(
-                "SELECT id, title, deleted, body FROM deleted_drafts ORDER BY deleted DESC"
-            ).fetchall()
-        return [DraftInfo.from_row(*row) for row in rows]
+        return self._infos(
+            "SELECT id, title, deleted, body FROM deleted_drafts ORDER BY deleted DESC"
+        )
 
     def restore(self, draft_id: str) -> None:
         with self._lock, self._connect() as db:
