@@ -39,7 +39,9 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("PLAN_LLM_API_KEY", "OPENAI_API_KEY")
     )
-    llm_timeout: float = Field(default=60.0, gt=0)
+    llm_timeout: float = Field(default=60.0, gt=0)  # seconds per read
+    # Seconds one section may take in all (a slow drip of text never times out per read).
+    llm_section_deadline: float = Field(default=300.0, gt=0)
     llm_max_retries: int = Field(default=2, ge=0, le=10)
     llm_concurrency: int = Field(default=4, ge=1, le=16)
     llm_temperature: float = Field(default=0.3, ge=0, le=2)

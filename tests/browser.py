@@ -114,6 +114,16 @@ def fill_profile(page, community: str = "阳光社区") -> None:
     choose(page, "计划类型", "双拥工作")
 
 
+def draft_plan(page, url: str, title: str = "阳光社区2027年双拥工作计划") -> None:
+    """Open the app, fill the form, press 生成计划 and wait until the plan is on the page."""
+    page.goto(url)
+    wait_ready(page)
+    fill_profile(page)
+    page.get_by_role("button", name="生成计划").click()
+    page.get_by_role("heading", name=title).wait_for(timeout=90_000)
+    wait_ready(page)
+
+
 def choose(page, label: str, option: str) -> None:
     """Pick an option of a select box by typing it (long lists only render what is in view)."""
     box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).locator("input")

@@ -284,7 +284,35 @@ def test_my_drafts_lists_opens_and_deletes():
     assert at.header[0].value == "阳光社区2027年双拥工作计划"
     at.sidebar.radio(key="page").set_value("我的草稿").run()
     at.button(key=f"delete_{draft_id}").click().run()
+    assert draft_id in [d.id for d in open_draft_store(get_settings()).list()]  # not yet
+    assert any("确定删除这份草稿吗" in w.value for w in at.warning)
+    at.button(key=f"cancel_delete_{draft_id}").click().run()
+    assert not any("确定删除" in w.value for w in at.warning)
+    at.button(key=f"delete_{draft_id}").click().run()
+    at.button(key=f"confirm_delete_{draft_id}").click().run()
+    assert not at.exception
     assert draft_id not in [d.id for d in open_draft_store(get_settings()).list()]
+    assert any("已删除草稿" in s.value and "回收站" in s.value for s in at.success)
+    # the way back: the trash on the same page restores the draft whole
+    at.button(key=f"restore_{draft_id}").click().run()
+    assert not at.exception
+    restored = open_draft_store(get_settings()).load(draft_id)
+    assert restored.title == "阳光社区2027年双拥工作计划" and all(s.text for s in restored.sections)
+    assert not [b for b in at.button if b.key == f"restore_{draft_id}"]
+
+
+def test_my_drafts_tells_apart_drafts_of_the_same_title():
+    import re
+
+    first = generated(new_app()).query_params["draft"]
+    second = generated(new_app()).query_params["draft"]
+    at = new_app()
+    at.sidebar.radio(key="page").set_value("我的草稿").run()
+    lines = {d: next(t.value for t in at.text if d in t.value) for d in (first, second)}
+    assert lines[first] != lines[second]
+    for line in lines.values():
+        assert re.search(r"最后修改 \d{4}-\d\d-\d\d \d\d:\d\d:\d\d", line), line  # seconds
+        assert "已写 5/5 节" in line
 
 
 def test_the_facts_table_edits_become_profile_facts():
@@ -422,3 +450,53 @@ def test_a_save_that_fails_while_drafting_is_explained_and_leaves_no_empty_draft
     assert any("生成计划没有完成" in e.value and "磁盘已满" in e.value for e in at.error)
     new = {k: v for k, v in stored_drafts().items() if k not in before}
     assert all(any(texts) for texts in new.values())  # what was saved has text
+
+
+def test_the_form_preselects_no_plan_type_and_shows_empty_cells_empty():
+    at = new_app()
+    topic = at.selectbox(key="form_topic")
+    assert topic.value is None and topic.proto.placeholder == "请选择计划类型"
+    assert not at.get("form")[0].proto.form.enter_to_submit  # no English "Press Enter" hint
+    facts = at.get("dataframe")[0].proto
+    assert facts.HasField("placeholder") and facts.placeholder == ""  # not "None"
+    fill(at).selectbox(key="form_topic").set_value(None)
+    at.number_input(key="form_year").set_value(1800)
+    at.button(key="generate").click().run()
+    errors = [e.value for e in at.error]
+    assert "计划类型：请选择" in errors and "年度：应在 2000 至 2100 之间" in errors
+    assert at.text_input(key="form_community").value == "阳光社区"
+    assert "draft" not in at.query_params
+
+
+def test_the_version_list_names_each_origin_once():
+    at = generated(new_app())
+    labels = [t.value for t in at.text if t.value.startswith("第1版")]
+    assert len(labels) == 5
+    assert all(label.startswith("第1版 · 离线组合 · ") for label in labels), labels
+
+
+def test_a_section_cut_mid_stream_is_warned_of_before_the_download(fake_llm):
+    fake_llm.add(match="“三、", cut_after=3)
+    at = generated(model_session(new_app(), fake_llm.base_url))
+    draft = open_draft_store(get_settings()).load(at.query_params["draft"])
+    assert not draft.sections[2].version.complete and draft.sections[2].text
+    heading = draft.headings()[2]
+    warned = [w.value for w in at.warning if "未完成" in w.value and "【本节未完成】" in w.value]
+    assert len(warned) == 1 and literal(heading) in warned[0], [w.value for w in at.warning]
+
+
+def test_section_edits_and_instructions_are_bounded_with_a_counter():
+    from rag.plan.draft import MAX_INSTRUCTION_CHARS, MAX_SECTION_CHARS
+    from ui.draft_page import LIMITS
+
+    at = generated(new_app())
+    draft_id = at.query_params["draft"]
+    key = next(k for k in texts(at) if k.startswith(f"text_{draft_id}_1_"))
+    assert at.text_area(key=key).proto.max_chars == MAX_SECTION_CHARS
+    instruction = at.text_input(key=f"instr_{draft_id}_1")
+    assert instruction.proto.max_chars == MAX_INSTRUCTION_CHARS
+    assert [c.value for c in at.caption].count(LIMITS) == 5
+    assert "5000" in LIMITS and "200" in LIMITS
+    at.text_area(key=key).set_value("很长的一段话。" * 1000).run()  # past the browser's limit
+    saved = open_draft_store(get_settings()).load(draft_id).sections[1].text
+    assert saved == ("很长的一段话。" * 1000)[:MAX_SECTION_CHARS]

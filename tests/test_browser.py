@@ -12,6 +12,7 @@ from rag.export.text import to_text
 from tests.browser import (
     CHROMIUM,
     AppServer,
+    draft_plan,
     drafts,
     fill_profile,
     use_model,
@@ -33,12 +34,7 @@ def test_new_user_drafts_refines_reloads_restarts_and_downloads(
     page = browser.new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(server.url)
-    wait_ready(page)
-    fill_profile(page)
-    page.get_by_role("button", name="生成计划").click()
-    page.get_by_role("heading", name="阳光社区2027年双拥工作计划").wait_for(timeout=90_000)
-    wait_ready(page)
+    draft_plan(page, server.url)
     assert "?draft=" in page.url
     draft_id = page.url.split("draft=")[1]
     store = drafts(data_dir)

@@ -156,9 +156,10 @@ def test_names_and_titles_are_shown_as_typed_never_as_markdown(server, browser, 
     # a message after a rerun (the flash of 删除) names the draft as typed too
     sidebar(page).get_by_text("我的草稿", exact=True).click()
     page.locator(f".st-key-delete_{draft.id} button").click()
+    page.locator(f".st-key-confirm_delete_{draft.id} button").click()
     notice = page.get_by_text("已删除草稿", exact=False)
     notice.wait_for()
-    assert notice.inner_text().replace("\u2060", "") == f"已删除草稿：{draft.title}"
+    assert notice.inner_text().replace("\u2060", "").startswith(f"已删除草稿：{draft.title}。")
     assert links_to_elsewhere(page) == 0 and main.locator("strong").count() == 0
 
     # a model name typed in the sidebar (a local provider: no key needed, nothing is sent)

@@ -86,7 +86,7 @@ def test_offline_draft_to_markdown_and_text(library, tmp_path):
 def test_bad_profile_gets_one_line_naming_the_field(library, tmp_path):
     done = run_cli("draft", "--profile", write_profile(tmp_path, year=1800), env=library)
     assert done.returncode == 2
-    assert done.stderr.strip() == "错误：年度：不能小于 2000"
+    assert done.stderr.strip() == "错误：年度：应在 2000 至 2100 之间"
     done = run_cli("draft", "--profile", write_profile(tmp_path), "--out", "x.pdf", env=library)
     assert done.returncode == 2 and "不支持的导出格式“.pdf”：请用 .docx、.md 或 .txt" in done.stderr
 

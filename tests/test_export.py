@@ -251,3 +251,27 @@ def test_control_characters_in_a_saved_draft_do_not_break_the_word_file(draft):
     paragraphs = [p.text for p in Document(BytesIO(to_docx(broken))).paragraphs]
     assert paragraphs[0] == draft.title
     assert "（一）加强组织领导。" in paragraphs
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".md", ".txt"])
+def test_a_section_cut_off_mid_stream_is_marked_in_every_export(draft, suffix):
+    from dataclasses import replace
+
+    from rag.plan.draft import Version
+
+    cut = replace(draft, sections=[replace(s) for s in draft.sections])
+    cut.sections[2].versions = [
+        Version("（一）按月推进各项任务，做到有", "model", complete=False, error="中断")
+    ]
+    cut.sections[2].current = 0
+    data = render(cut, suffix)
+    if suffix == ".docx":
+        lines = [p.text for p in Document(BytesIO(data)).paragraphs]
+    else:
+        lines = data.decode("utf-8").split("\n")
+    start = lines.index(next(x for x in lines if x.endswith(cut.headings()[2])))
+    end = lines.index(next(x for x in lines if x.endswith(cut.headings()[3])))
+    section = [x for x in lines[start + 1 : end] if x]
+    assert section[0] == "（一）按月推进各项任务，做到有"
+    assert section[-1].startswith("【本节未完成")
+    assert sum("【本节未完成" in x for x in lines) == 1  # the complete sections are not marked

@@ -464,3 +464,29 @@ def test_control_characters_from_a_model_never_reach_the_plan(fake_llm, hash_ind
     assert {s.text for s in d.sections} == {"（一）加强组织领导。\n（二）落实责任。"}
     streamed = [t for texts in recorder.texts.values() for t in texts]
     assert not any(re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", t) for t in streamed)
+
+
+def test_a_slow_drip_is_stopped_at_the_sections_deadline_and_keeps_what_arrived(
+    fake_llm, hash_index
+):
+    import time
+
+    _, _, retriever = hash_index
+    reply = "（一）按月推进各项任务，做到有计划、有检查、有总结。" * 20  # 30 s at this pace
+    fake_llm.add(match=section_rule(2), reply=reply, piece_chars=2, piece_delay=0.1)
+    start = time.monotonic()
+    d = draft(retriever, writer_for(fake_llm, timeout=1, deadline=1.5))
+    assert time.monotonic() - start < 10  # each read came within the 1 s timeout
+    cut = d.sections[2].version
+    assert not cut.complete and "超过 1.5 秒" in cut.error
+    assert cut.text and reply.startswith(cut.text) and len(cut.text) < len(reply) / 2
+    assert f"已保留已生成的 {len(cut.text)} 字" in cut.error
+    assert all(s.version.complete for i, s in enumerate(d.sections) if i != 2)
+
+
+def test_the_section_deadline_comes_from_settings():
+    config = llm_config(
+        Settings(llm_base_url="http://127.0.0.1:9/v1", llm_model="m", llm_section_deadline=42)
+    )
+    assert config.deadline == 42
+    assert llm_config(Settings(llm_base_url="http://127.0.0.1:9/v1", llm_model="m")).deadline > 60

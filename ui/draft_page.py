@@ -19,7 +19,7 @@ from rag.drafting.pipeline import (
 from rag.errors import DraftNotFound, NoMoreVariants, PlanError
 from rag.export.files import render, safe_filename
 from rag.plan.community import COMMUNITY_TYPES
-from rag.plan.draft import Draft
+from rag.plan.draft import MAX_INSTRUCTION_CHARS, MAX_SECTION_CHARS, Draft
 from rag.plan.profile import make_profile, profile_errors
 from rag.review.checks import check_draft
 from ui import state
@@ -28,6 +28,10 @@ from ui.literal import literal
 OFFLINE_INSTRUCTION = (
     "离线组合时，修改要求用来挑选与之相关的范文材料；在“时间安排”一节，会把要求的事项补到对应的节点，"
     "细节以【待补充】标出。离线组合不会按要求改写句子，需要改写时请直接编辑，或改用模型。"
+)
+LIMITS = (
+    f"正文最多 {MAX_SECTION_CHARS} 字，修改要求最多 {MAX_INSTRUCTION_CHARS} 字"
+    "（输入框右下角显示已用字数，超出的部分输不进去）。"
 )
 # Findings that mean the text says something not yet true of the community.
 MARKS_TO_RESOLVE = frozenset(
@@ -73,14 +77,13 @@ def _form_defaults(draft: Draft | None) -> None:
         return
     st.session_state[state.FORM_OWNER] = owner
     today = dt.date.today()
-    names = state.topic_names()
     p = draft.profile if draft else None
     st.session_state[state.form_key("community")] = p.community if p else ""
     st.session_state[state.form_key("parent")] = p.parent if p else ""
     st.session_state[state.form_key("year")] = (
         p.year if p else today.year + (1 if today.month >= 10 else 0)
     )
-    st.session_state[state.form_key("topic")] = p.topic if p else next(iter(names))
+    st.session_state[state.form_key("topic")] = p.topic if p else None  # the user chooses
     st.session_state[state.form_key("community_type")] = (p.community_type or "") if p else ""
     st.session_state[state.form_key("households")] = p.households or 0 if p else 0
     st.session_state[state.form_key("population")] = p.population or 0 if p else 0
@@ -121,7 +124,7 @@ def profile_form(draft: Draft | None) -> dict | None:
     """The community form; returns the profile data when "生成计划" was pressed."""
     _form_defaults(draft)
     names = state.topic_names()
-    with st.form("profile"):
+    with st.form("profile", enter_to_submit=False):  # no English "Press Enter" hint
         rows = (
             (
                 (st.text_input, "community", "社区名称 *", {"placeholder": "例如：阳光社区"}),
@@ -132,13 +135,18 @@ def profile_form(draft: Draft | None) -> dict | None:
                     st.number_input,
                     "year",
                     "年度 *",
-                    {"min_value": 2000, "max_value": 2100, "step": 1},
+                    {"step": 1},  # the range is checked on submit, with a Chinese message
                 ),
                 (
                     st.selectbox,
                     "topic",
                     "计划类型 *",
-                    {"options": list(names), "format_func": names.get},
+                    {
+                        "options": list(names),
+                        "format_func": names.get,
+                        "index": None,
+                        "placeholder": "请选择计划类型",
+                    },
                 ),
             ),
             (
@@ -172,6 +180,7 @@ def profile_form(draft: Draft | None) -> dict | None:
             ),
             key=state.form_key("facts_editor"),
             num_rows="dynamic",
+            placeholder="",  # an empty cell shows empty, not "None"
             column_config={
                 "名称": st.column_config.TextColumn("名称", max_chars=30),
                 "数值": st.column_config.TextColumn("数值", max_chars=60),
@@ -329,7 +338,8 @@ def _on_edit(draft_id: str, index: int, key: str) -> None:
     section = draft.sections[index]
     if section.edit(st.session_state[key]):
         store.save(draft)
-        state.flash("success", f"已保存对“{section.title}”的修改。")
+        # A toast stays in view wherever the section is; a message at the top would not.
+        st.toast(literal(f"已保存对“{section.title}”的修改。"), icon="✅")
 
 
 def _on_lock(draft_id: str, index: int, key: str) -> None:
@@ -337,6 +347,12 @@ def _on_lock(draft_id: str, index: int, key: str) -> None:
     draft = store.load(draft_id)
     draft.sections[index].locked = bool(st.session_state[key])
     store.save(draft)
+
+
+def _origin(version) -> str:
+    """Who wrote a version, each name once: 离线组合, 手工修改, 模型（deepseek-chat）."""
+    origin = ORIGINS.get(version.origin, version.origin)
+    return f"{origin}（{version.model}）" if version.model and version.model != origin else origin
 
 
 def section_view(draft: Draft, index: int, findings) -> None:
@@ -366,6 +382,7 @@ def section_view(draft: Draft, index: int, findings) -> None:
                 120, min(600, 28 * (section.text.count("\n") + len(section.text) // 40 + 2))
             ),
             label_visibility="collapsed",
+            max_chars=max(MAX_SECTION_CHARS, len(section.text)),  # a counter under the box
             on_change=_on_edit,
             args=(draft.id, index, key),
         )
@@ -379,6 +396,7 @@ def section_view(draft: Draft, index: int, findings) -> None:
             key=state.section_key("instr", draft.id, index),
             placeholder="可选，例如：更具体，突出退役军人服务站建设",
             label_visibility="collapsed",
+            max_chars=MAX_INSTRUCTION_CHARS,
         )
         regen = c2.button(
             "重新生成", key=state.section_key("regen", draft.id, index), disabled=section.locked
@@ -386,6 +404,7 @@ def section_view(draft: Draft, index: int, findings) -> None:
         undo = c3.button(
             "撤销", key=state.section_key("undo", draft.id, index), disabled=section.current <= 0
         )
+        st.caption(LIMITS)
         if st.session_state[state.LLM_MODE] == state.OFFLINE:
             st.caption(OFFLINE_INSTRUCTION)
         with st.expander(f"参考范文（{len(version.passages) if version else 0}）"):
@@ -396,7 +415,7 @@ def section_view(draft: Draft, index: int, findings) -> None:
             for n, v in enumerate(section.versions):
                 when = dt.datetime.fromtimestamp(v.created).strftime("%m-%d %H:%M")
                 mark = "（当前）" if n == section.current else ""
-                label = f"第{n + 1}版 · {ORIGINS.get(v.origin, v.origin)} {v.model} · {when}{mark}"
+                label = f"第{n + 1}版 · {_origin(v)} · {when}{mark}"
                 st.text(label + (f" · 要求：{v.instruction}" if v.instruction else ""))
                 if n != section.current and st.button(
                     "恢复此版", key=state.section_key("restore", draft.id, index, n)
@@ -452,6 +471,13 @@ def export_buttons(draft: Draft, findings: list) -> None:
             f"还有 {len(marks)} 处标记尚未处理（范文中的名称和数字、不属于本社区的说法、"
             "待补充的内容等，见各节下方）：下载的文件会照原样保留它们，请处理后再正式使用。"
         )
+    if cut := [h for h, s in zip(draft.headings(), draft.sections, strict=True) if _is_cut(s)]:
+        st.warning(
+            literal(
+                f"{'、'.join(cut)} 未完成（模型输出中断）：下载的文件在这些节末尾标有"
+                "“【本节未完成】”，请先重新生成或补全后再正式使用。"
+            )
+        )
     cols = st.columns(3)
     for col, (suffix, label, mime) in zip(
         cols,
@@ -473,6 +499,10 @@ def export_buttons(draft: Draft, findings: list) -> None:
             mime=mime,
             key=f"dl{suffix}",
         )
+
+
+def _is_cut(section) -> bool:
+    return bool(section.version) and not section.version.complete
 
 
 def current_draft() -> Draft | None:

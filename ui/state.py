@@ -20,6 +20,7 @@ DRAFT_ID = "draft_id"
 FORM_ERRORS = "form_errors"
 FORM_OWNER = "form_for"  # the draft whose profile fills the form (None: a new one)
 FLASH = "flash"  # messages to show once after a rerun: [(kind, text)]
+CONFIRM_DELETE = "confirm_delete"  # the draft whose 删除 waits for a confirmation
 LLM_MODE = "llm_mode"
 LLM_PROVIDER = "llm_provider"
 LLM_MODEL = "llm_model"
@@ -63,6 +64,7 @@ def init_state() -> None:
         FORM_ERRORS: {},
         FORM_OWNER: None,
         FLASH: [],
+        CONFIRM_DELETE: None,
         LLM_MODE: MODEL if env_model else OFFLINE,
         LLM_PROVIDER: env_model.provider if env_model else "deepseek",
         LLM_MODEL: "",

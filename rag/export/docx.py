@@ -21,7 +21,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from rag.config import get_settings
-from rag.export.text import EMPTY_SECTION
+from rag.export.text import section_lines
 from rag.plan.draft import Draft
 from rag.text.clean import strip_control
 from rag.text.zh import parse_heading
@@ -228,9 +228,8 @@ def to_docx(draft: Draft, fonts: Fonts = GB2312_FONTS) -> bytes:
         _run(_paragraph(document), draft.preamble, fonts.body)
     for head, sec in zip(draft.headings(), draft.sections, strict=True):
         add_body_line(document, head, fonts)
-        for line in (sec.text.strip() or EMPTY_SECTION).split("\n"):
-            if line.strip():
-                add_body_line(document, line.strip(), fonts)
+        for line in section_lines(sec):
+            add_body_line(document, line, fonts)
     _paragraph(document, indent_chars=0)
     for line in [draft.author, draft.date]:
         if line:

@@ -11,6 +11,10 @@ from rag.plan.profile import Profile, make_profile
 from rag.text.clean import strip_control
 from rag.text.zh import cn_numeral
 
+MAX_VERSIONS = 20  # per section: the first and the newest; older ones in between are dropped
+MAX_SECTION_CHARS = 5000  # a section's text as the user may edit it
+MAX_INSTRUCTION_CHARS = 200  # a regeneration instruction
+
 
 @dataclass(frozen=True)
 class Passage:
@@ -70,8 +74,10 @@ class SectionState:
         return self.version.text if self.version else ""
 
     def add(self, version: Version) -> Version:
-        """Append a version and make it current (earlier ones are kept)."""
+        """Append a version and make it current; beyond MAX_VERSIONS the oldest but the first
+        are dropped (the first is what was drafted, the newest what the user worked on)."""
         self.versions.append(version)
+        del self.versions[1 : max(1, len(self.versions) - MAX_VERSIONS + 1)]
         self.current = len(self.versions) - 1
         return version
 

@@ -30,6 +30,7 @@ FIELD_LABELS = {
 }
 MAX_TEXT = 2000
 MAX_ITEMS = 30
+CHOSEN_FIELDS = frozenset({"topic"})  # picked from a list in the form: "请选择", not "必须填写"
 
 
 def _clean(value: str) -> str:
@@ -151,15 +152,15 @@ def _message(error: ValidationError, first: dict | None = None) -> tuple[str, st
     kind, ctx = first["type"], first.get("ctx", {})
     if kind == "missing":
         text = "必须填写"
+    elif first.get("input", "") is None and field in FIELD_LABELS:  # a form left empty
+        text = "请选择" if field in CHOSEN_FIELDS else "必须填写"
     elif kind == "extra_forbidden":
         text = f"不是可识别的字段（可用字段：{'、'.join(FIELD_LABELS)}）"
         label = field or ""
     elif kind in ("int_parsing", "int_type", "int_from_float"):
         text = "应为整数"
-    elif kind == "greater_than_equal":
-        text = f"不能小于 {ctx.get('ge')}"
-    elif kind == "less_than_equal":
-        text = f"不能大于 {ctx.get('le')}"
+    elif kind in ("greater_than_equal", "less_than_equal"):
+        text = _range_text(field, kind, ctx)
     elif kind == "string_too_short":
         text = f"至少 {ctx.get('min_length')} 个字"
     elif kind == "string_too_long":
@@ -173,6 +174,19 @@ def _message(error: ValidationError, first: dict | None = None) -> tuple[str, st
     else:
         text = "取值无效"
     return f"{label}：{text}", field
+
+
+def _range_text(field: str | None, kind: str, ctx: dict) -> str:
+    """What a number out of range must be: both bounds when the field has both."""
+    bounds = {}
+    if field in Profile.model_fields:
+        for item in Profile.model_fields[field].metadata:
+            bounds.update({k: getattr(item, k) for k in ("ge", "le") if hasattr(item, k)})
+    if "ge" in bounds and "le" in bounds:
+        return f"应在 {bounds['ge']} 至 {bounds['le']} 之间"
+    if kind == "greater_than_equal":
+        return f"不能小于 {ctx.get('ge')}"
+    return f"不能大于 {ctx.get('le')}"
 
 
 def make_profile(data: dict) -> Profile:

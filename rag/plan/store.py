@@ -32,11 +32,24 @@ def is_draft_id(text: object) -> bool:
     return isinstance(text, str) and bool(_DRAFT_ID.fullmatch(text))
 
 
+TRASH_DAYS = 30  # a deleted draft can be restored for this long
+
+
 @dataclass(frozen=True)
 class DraftInfo:
     id: str
     title: str
-    updated: float
+    updated: float  # for a deleted draft: when it was deleted
+    mode: str = ""
+    filled: int = 0  # sections with text
+    sections: int = 0
+
+    @classmethod
+    def from_row(cls, draft_id: str, title: str, updated: float, body: str) -> DraftInfo:
+        data = json.loads(body)
+        sections = data.get("sections", [])
+        filled = sum(1 for s in sections if str(s.get("text", "")).strip())
+        return cls(draft_id, title, updated, data.get("mode", ""), filled, len(sections))
 
 
 class DraftStore(Protocol):
@@ -52,7 +65,13 @@ class DraftStore(Protocol):
         """Every draft, most recently changed first."""
 
     def delete(self, draft_id: str) -> None:
-        """Remove a draft (no error if it is already gone)."""
+        """Move a draft to the trash (no error if it is already gone)."""
+
+    def deleted(self) -> list[DraftInfo]:
+        """The drafts in the trash, most recently deleted first."""
+
+    def restore(self, draft_id: str) -> None:
+        """Bring a draft back from the trash, or DraftNotFound."""
 
 
 class SQLiteDraftStore:
@@ -68,6 +87,11 @@ class SQLiteDraftStore:
                 "CREATE TABLE IF NOT EXISTS drafts ("
                 " id TEXT PRIMARY KEY, title TEXT NOT NULL, body TEXT NOT NULL,"
                 " created REAL NOT NULL, updated REAL NOT NULL)"
+            )
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS deleted_drafts ("
+                " id TEXT PRIMARY KEY, title TEXT NOT NULL, body TEXT NOT NULL,"
+                " created REAL NOT NULL, updated REAL NOT NULL, deleted REAL NOT NULL)"
             )
 
     def _connect(self) -> sqlite3.Connection:
@@ -104,16 +128,39 @@ class SQLiteDraftStore:
             raise DraftNotFound(f"找不到草稿 {draft_id}：它可能已被删除。")
         return Draft.from_dict(json.loads(row[0]))
 
-    def list(self) -> list[DraftInfo]:
+    def _infos(self, query: str) -> list[DraftInfo]:
         with self._connect() as db:
-            rows = db.execute(
-                "SELECT id, title, updated FROM drafts ORDER BY updated DESC"
-            ).fetchall()
-        return [DraftInfo(*row) for row in rows]
+            return [DraftInfo.from_row(*row) for row in db.execute(query).fetchall()]
+
+    def list(self) -> list[DraftInfo]:
+        return self._infos("SELECT id, title, updated, body FROM drafts ORDER BY updated DESC")
 
     def delete(self, draft_id: str) -> None:
+        now = time.time()
         with self._lock, self._connect() as db:
+            db.execute("DELETE FROM deleted_drafts WHERE deleted < ?", (now - TRASH_DAYS * 86400,))
+            db.execute(
+                "INSERT OR REPLACE INTO deleted_drafts"
+                " SELECT id, title, body, created, updated, ? FROM drafts WHERE id = ?",
+                (now, draft_id),
+            )
             db.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))
+
+    def deleted(self) -> list[DraftInfo]:
+        return self._infos(
+            "SELECT id, title, deleted, body FROM deleted_drafts ORDER BY deleted DESC"
+        )
+
+    def restore(self, draft_id: str) -> None:
+        with self._lock, self._connect() as db:
+            moved = db.execute(
+                "INSERT OR REPLACE INTO drafts (id, title, body, created, updated)"
+                " SELECT id, title, body, created, updated FROM deleted_drafts WHERE id = ?",
+                (draft_id,),
+            ).rowcount
+            db.execute("DELETE FROM deleted_drafts WHERE id = ?", (draft_id,))
+        if not moved:
+            raise DraftNotFound("回收站里没有这份草稿：它可能已被恢复或已过保留期。")
 
 
 def open_draft_store(settings) -> DraftStore:

@@ -46,7 +46,8 @@ class LLMConfig:
     model: str
     base_url: str
     api_key: str = field(repr=False)
-    timeout: float = 60.0
+    timeout: float = 60.0  # seconds per read
+    deadline: float = 300.0  # seconds for a whole section, retries included
     max_retries: int = 2
     concurrency: int = 4
     temperature: float = 0.3
@@ -112,6 +113,7 @@ def llm_options(settings: Settings) -> dict:
     """The request options every model call takes from settings, whoever chose the model."""
     return {
         "timeout": settings.llm_timeout,
+        "deadline": settings.llm_section_deadline,
         "max_retries": settings.llm_max_retries,
         "concurrency": settings.llm_concurrency,
         "temperature": settings.llm_temperature,

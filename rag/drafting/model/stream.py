@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field
 
 from rag.drafting.model.providers import LLMConfig, chat_model
@@ -128,34 +129,49 @@ def _backoff(config: LLMConfig, attempt: int, retry_after: float | None = None) 
     return min(retry_after or config.retry_base * 2 ** (attempt - 1), 30.0)
 
 
+def _overdue(config: LLMConfig, text: str) -> str:
+    kept = f"（已保留已生成的 {len(text)} 字）" if text.strip() else ""
+    return (
+        f"本节生成超过 {config.deadline:g} 秒仍未完成，已停止{kept}："
+        "可点击“重新生成”补全本节，或在设置中调大每节时限（PLAN_LLM_SECTION_DEADLINE）。"
+    )
+
+
 def stream_chat(
     chat,
     messages: list,
     config: LLMConfig,
     on_text: Callable[[str], None] | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
 ) -> StreamResult:
-    """Stream a reply; retry only while no text has arrived; keep partial text on failure."""
+    """Stream a reply; retry only while no text has arrived; keep partial text on failure;
+    stop at the section's deadline (checked as text arrives: a read waits at most the timeout)."""
     attempt = 0
+    due = clock() + config.deadline
     while True:
         attempt += 1
         raw, text, usage, finish = "", "", {}, None
         try:
-            for chunk in chat.stream(messages):
-                raw += str(chunk.text)  # text blocks only: reasoning blocks never reach it
-                if chunk.usage_metadata:
-                    usage = dict(chunk.usage_metadata)
-                finish = chunk.response_metadata.get("finish_reason") or finish
-                if getattr(chunk, "chunk_position", None) == "last" and str(chunk.text):
-                    finish = finish or "stop"  # a model that marks its own last chunk
-                new = visible_text(raw)
-                if new != text:
-                    text = new
-                    if on_text:
-                        on_text(text)
+            with closing(chat.stream(messages)) as stream:
+                for chunk in stream:
+                    raw += str(chunk.text)  # text blocks only: reasoning blocks never reach it
+                    if chunk.usage_metadata:
+                        usage = dict(chunk.usage_metadata)
+                    finish = chunk.response_metadata.get("finish_reason") or finish
+                    if getattr(chunk, "chunk_position", None) == "last" and str(chunk.text):
+                        finish = finish or "stop"  # a model that marks its own last chunk
+                    new = visible_text(raw)
+                    if new != text:
+                        text = new
+                        if on_text:
+                            on_text(text)
+                    if finish is None and clock() > due:
+                        return StreamResult(text, False, _overdue(config, text), usage, attempt)
         except Exception as e:  # every failure becomes a message on this section only
             error = model_error(e, config)
-            if not text.strip() and error.retryable and attempt <= config.max_retries:
+            retry = error.retryable and attempt <= config.max_retries and clock() < due
+            if not text.strip() and retry:
                 sleep(_backoff(config, attempt, error.retry_after))
                 continue
             if text.strip():
@@ -174,7 +190,7 @@ def stream_chat(
         if finish in UNFINISHED:
             return StreamResult(text, False, UNFINISHED[finish], usage, attempt)
         if finish is None:
-            if not text.strip() and attempt <= config.max_retries:
+            if not text.strip() and attempt <= config.max_retries and clock() < due:
                 sleep(_backoff(config, attempt))
                 continue
             message = (
