@@ -125,6 +125,10 @@ def test_a_sentence_that_leans_on_a_dropped_one_goes_with_it():
     assert [u.body for u in units] == [
         ("组织志愿者开展国防教育宣传。", "同时宣传征兵政策和优待政策。")
     ]
+    # the items of a list whose head went go with it; what follows the list stays
+    text = "具体目标是：完成上级下达的征兵任务；民兵整组按时完成。落实优抚政策，做到应享尽享。"
+    units = passage_units(Passage("p#2", "p", "样例", "一、指导思想", text), adapter(), False)
+    assert [u.body for u in units] == [("落实优抚政策，做到应享尽享。",)]
 
 
 def test_a_scheme_or_slogan_only_one_sample_quotes_is_that_samples(hash_index):

@@ -124,14 +124,15 @@ REFERS_BACK = re.compile(
 
 def _adapted_in_turn(texts: list[str], adapter: Adapter, topic_check: bool) -> list[str]:
     """The sentences adapted in order; one that leans on the sentence before it goes when
-    that one went."""
-    kept, previous = [], True
+    that one went, and so do the items of a list whose head went (具体目标是：A；B。)."""
+    kept, previous, in_list = [], True, False
     for text in texts:
         adapted = adapter.sentence(text, topic_check)
-        if adapted and REFERS_BACK.match(adapted) and not previous:
+        if adapted and (in_list or (REFERS_BACK.match(adapted) and not previous)):
             adapted = None
         kept += [adapted] if adapted else []
         previous = bool(adapted)
+        in_list = not adapted and text.rstrip().endswith("；") and ("：" in text or in_list)
     return kept
 
 
