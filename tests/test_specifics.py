@@ -129,19 +129,33 @@ def test_the_key_dates_every_plan_is_built_on_speak_no_kinds_words_and_assume_no
 
 
 def test_what_a_plan_takes_for_granted_needs_the_profile_or_the_kind_of_community():
-    text = "办好老年食堂，用好微型消防站。督促物业清理楼道。与出租房屋房东签订责任书。"
+    text = (
+        "办好老年食堂，用好微型消防站。督促物业清理楼道。与出租房屋房东签订责任书。"
+        "开展面向流动人口的禁毒宣传。"
+    )
 
     def assumed(**given):
         base = {"community": "阳光社区", "year": 2027, "topic": "消防"}
         return assumed_conditions(text, make_profile({**base, **given}))
 
-    assert assumed(community_type="老城区") == ["老年食堂", "微型消防站", "物业", "出租房屋"]
+    assert assumed(community_type="老城区") == [
+        "老年食堂",
+        "微型消防站",
+        "物业",
+        "出租房屋",
+        "流动人口",
+    ]
     # the profile says so: a station among its facts, rented flats in its notes
     assert assumed(
         community_type="老城区", facts={"微型消防站": "1"}, notes="出租房多，外来人口集中"
     ) == ["老年食堂", "物业"]
     # a new estate has a property company, the urban fringe its rented flats
-    assert assumed(community_type="新建商品房小区") == ["老年食堂", "微型消防站", "出租房屋"]
+    assert assumed(community_type="新建商品房小区") == [
+        "老年食堂",
+        "微型消防站",
+        "出租房屋",
+        "流动人口",
+    ]
     assert assumed(community_type="城乡结合部") == ["老年食堂", "微型消防站", "物业"]
 
 
