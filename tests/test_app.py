@@ -5,6 +5,7 @@ tested with browser contexts against a real server: AppTest shares one runtime p
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 import streamlit as st
@@ -500,3 +501,56 @@ def test_section_edits_and_instructions_are_bounded_with_a_counter():
     at.text_area(key=key).set_value("很长的一段话。" * 1000).run()  # past the browser's limit
     saved = open_draft_store(get_settings()).load(draft_id).sections[1].text
     assert saved == ("很长的一段话。" * 1000)[:MAX_SECTION_CHARS]
+
+
+def broken_library(monkeypatch, tmp_path) -> None:
+    """The app's data folder holds a Chroma folder whose database is not a database."""
+    chroma = tmp_path / "data" / "chroma"
+    chroma.mkdir(parents=True)
+    (chroma / "chroma.sqlite3").write_bytes(b"not a database" * 200)
+    monkeypatch.setenv("PLAN_DATA_DIR", str(tmp_path / "data"))
+    get_settings.cache_clear()
+
+
+def own_library(monkeypatch, tmp_path) -> Path:
+    """A library of this test's own (the 消防 samples), the app's data folder; returns it."""
+    root = tmp_path / "lib"
+    corpus = small_corpus(root / "corpus", patterns=("xiaofang_*.md",))
+    settings = Settings(data_dir=root / "data", embedding="hash")
+    ingest([corpus], ChunkStore.open(settings, HashEmbeddingFunction()))
+    monkeypatch.setenv("PLAN_DATA_DIR", str(root / "data"))
+    get_settings.cache_clear()
+    return root / "data"
+
+
+def test_an_unreadable_index_is_explained_on_the_first_page_and_the_form_is_kept(
+    monkeypatch, tmp_path
+):
+    broken_library(monkeypatch, tmp_path)
+    at = new_app()
+    assert not at.exception
+    assert any("无法打开范文库索引" in e.value and "rag ingest" in e.value for e in at.error)
+    fill(at).button(key="generate").click().run()
+    assert not at.exception
+    assert any("生成计划没有完成" in e.value and "重建索引" in e.value for e in at.error)
+    assert at.text_input(key="form_community").value == "阳光社区"
+    assert at.text_area(key="form_priorities").value == "退役军人服务站规范化建设"
+    assert "draft" not in at.query_params
+
+
+def test_a_library_search_on_a_store_whose_collection_is_gone_is_explained(tmp_path, monkeypatch):
+    from rag.index.store import open_client
+
+    own_library(monkeypatch, tmp_path)
+    at = new_app()
+    assert not at.exception and not at.error
+    at.sidebar.radio(key="page").set_value("范文库").run()
+    client = open_client(get_settings())  # the app's own client (one per process and folder)
+    for collection in client.list_collections():
+        client.delete_collection(collection.name)
+    at.text_input(key="lib_query").input("消防安全检查")
+    at.button(key="lib_search").click().run()
+    assert not at.exception
+    assert any("无法读取范文库索引" in e.value and "rag ingest" in e.value for e in at.error)
+    assert at.text_input(key="lib_query").value == "消防安全检查"
+
