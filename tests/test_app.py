@@ -554,3 +554,33 @@ def test_a_library_search_on_a_store_whose_collection_is_gone_is_explained(tmp_p
     assert any("无法读取范文库索引" in e.value and "rag ingest" in e.value for e in at.error)
     assert at.text_input(key="lib_query").value == "消防安全检查"
 
+
+def test_unreadable_upload_files_are_listed_with_what_is_wrong_and_can_be_deleted(
+    monkeypatch, tmp_path
+):
+    uploads = own_library(monkeypatch, tmp_path) / "uploads"
+    uploads.mkdir()
+    not_utf8 = uploads / "upload_aaaaaaaaaaaa.md"
+    not_utf8.write_bytes(f"---\ntitle: 禁毒计划\n---\n{UPLOAD_TEXT}".encode("gbk"))
+    (uploads / "upload_bbbbbbbbbbbb.md").write_text("没有文件头", encoding="utf-8")
+    # listed by the folder, gone when read (a link whose file was deleted meanwhile)
+    (uploads / "upload_cccccccccccc.md").symlink_to(uploads / "deleted.md")
+    (uploads / "upload_dddddddddddd.md").mkdir()  # not a file: reading it fails
+    at = new_app()
+    at.sidebar.radio(key="page").set_value("范文库").run()
+    assert not at.exception
+    notes = " ".join(w.value for w in at.warning)
+    for doc_id, problem in [
+        ("aaaaaaaaaaaa", "不是 UTF\\-8 编码"),
+        ("bbbbbbbbbbbb", "缺少 YAML 文件头"),
+        ("cccccccccccc", "已不在上传文件夹中"),
+        ("dddddddddddd", "无法读取"),
+    ]:
+        assert f"upload\\_{doc_id}：" in notes and problem in notes, (doc_id, notes)
+        assert at.button(key=f"del_upload_upload_{doc_id}")
+    at.button(key="del_upload_upload_aaaaaaaaaaaa").click().run()
+    assert not at.exception
+    assert not not_utf8.exists()
+    assert any("已删除" in s.value for s in at.success)
+    assert not [b for b in at.button if b.key == "del_upload_upload_aaaaaaaaaaaa"]
+
