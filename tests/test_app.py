@@ -584,3 +584,19 @@ def test_unreadable_upload_files_are_listed_with_what_is_wrong_and_can_be_delete
     assert any("已删除" in s.value for s in at.success)
     assert not [b for b in at.button if b.key == "del_upload_upload_aaaaaaaaaaaa"]
 
+
+def test_drafts_removed_while_the_app_runs_leave_an_empty_list_not_an_error(monkeypatch, tmp_path):
+    data = own_library(monkeypatch, tmp_path)
+    at = fill(new_app(), topic="xiaofang").button(key="generate").click().run()
+    assert not at.exception and at.query_params["draft"]
+    for name in ("drafts.sqlite3", "drafts.sqlite3-wal", "drafts.sqlite3-shm"):
+        (data / name).unlink(missing_ok=True)
+    at.run()  # the open draft is gone: said so, and the form is there to start again
+    assert not at.exception
+    assert any("找不到草稿" in w.value for w in at.warning)
+    at.sidebar.radio(key="page").set_value("我的草稿").run()
+    assert not at.exception and not at.error
+    at.sidebar.radio(key="page").set_value("起草").run()
+    fill(at, topic="xiaofang").button(key="generate").click().run()
+    assert not at.exception and at.query_params["draft"]
+    assert [d.id for d in open_draft_store(get_settings()).list()] == [at.query_params["draft"]]
