@@ -176,12 +176,14 @@ def save_upload(preview: UploadPreview, store: ChunkStore, settings) -> tuple[Pa
     """Write the reviewed upload as a corpus file and index it; returns (path, ingest report).
 
     When indexing fails the folder is left as it was: a new file is removed, and a file the
-    same text saved earlier (with other labels) gets its earlier content back.
+    same text saved earlier (with other labels) gets its earlier content back; the index keeps
+    none of the chunks (ChunkStore.replace_sources), so nothing is retrieved that the list of
+    uploads does not show.
     """
     doc = upload_document(preview)
     path = upload_path(doc.doc_id, settings)
     previous = path.read_bytes() if path.exists() else None
-    write_upload(doc, settings)
+    write_upload(doc, settings)  # a file that cannot be written stops here, before the index
     try:
         report = ingest([path], store)
     except Exception:

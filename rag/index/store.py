@@ -117,7 +117,8 @@ class ChunkStore:
         return str((fresh.metadata or {}).get("revision", "")) + f":{fresh.count()}"
 
     def _bump_revision(self) -> None:
-        self.collection.modify(metadata={"revision": uuid.uuid4().hex})
+        with _chroma("无法写入范文库索引"):
+            self.collection.modify(metadata={"revision": uuid.uuid4().hex})
 
     def count(self) -> int:
         with _chroma("无法读取范文库索引"):
@@ -175,9 +176,19 @@ class ChunkStore:
                 for j, vector in enumerate(vecs):
                     piece_meta = {**filter_meta, "chunk_id": id_}
                     _append(vec_rows, f"{id_}#{j:03d}", None, piece_meta, vector)
-        _add(self.collection, rows)
-        _add(self.vectors, vec_rows)
-        self._bump_revision()
+        try:
+            with _chroma("无法写入范文库索引"):
+                _add(self.collection, rows)
+                _add(self.vectors, vec_rows)
+        except IndexError_:
+            # None of the batch stays half-written: its chunks would be retrieved while no
+            # file lists them (an upload's file is removed when its indexing fails).
+            with _chroma("无法写入范文库索引"):
+                for source_id, *_ in batch:
+                    self._delete_where(source_id)
+            raise
+        finally:
+            self._bump_revision()  # the sources' old chunks are gone either way
         return counts
 
     def _delete_where(self, source_id: str) -> list[str]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from rag.errors import InputFileError
+from rag.errors import InputFileError, PlanError
 from rag.library.classify import classify_kind, classify_topic
 from rag.library.corpus import KINDS, CorpusDoc, parse_corpus_text, title_for
 from rag.library.loaders import read_bytes
@@ -75,8 +76,18 @@ def upload_document(preview: UploadPreview) -> CorpusDoc:
 def write_upload(doc: CorpusDoc, settings) -> Path:
     """Write an upload's document as a corpus file; returns its path."""
     path = upload_path(doc.doc_id, settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(doc.render(), encoding="utf-8")
+    partial = path.with_name(f"{path.name}.part")  # never listed: a whole file or none
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_text(doc.render(), encoding="utf-8")
+        partial.replace(path)
+    except OSError as e:
+        with suppress(OSError):
+            partial.unlink(missing_ok=True)
+        raise PlanError(
+            f"范文没有保存：上传文件夹无法写入（{e.strerror or type(e).__name__}）。"
+            "请管理员检查数据目录的写入权限和磁盘空间。"
+        ) from e
     return path
 
 
