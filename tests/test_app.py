@@ -583,6 +583,9 @@ def test_unreadable_upload_files_are_listed_with_what_is_wrong_and_can_be_delete
     assert not not_utf8.exists()
     assert any("已删除" in s.value for s in at.success)
     assert not [b for b in at.button if b.key == "del_upload_upload_aaaaaaaaaaaa"]
+    at.button(key="del_upload_upload_dddddddddddd").click().run()  # a folder cannot be unlinked
+    assert not at.exception
+    assert any("文件无法删除" in e.value for e in at.error)
 
 
 def test_drafts_removed_while_the_app_runs_leave_an_empty_list_not_an_error(monkeypatch, tmp_path):

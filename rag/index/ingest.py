@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rag.errors import InputFileError
+from rag.errors import InputFileError, PlanError
 from rag.index.retrieve import vector_pieces
 from rag.index.store import ChunkStore
 from rag.library.chunking import Chunk, chunk_document
@@ -199,5 +199,11 @@ def delete_upload(doc_id: str, store: ChunkStore, settings) -> int:
     """Remove an upload's chunks, then its file; returns the chunks removed."""
     path = upload_path(doc_id, settings)
     removed = store.delete_source(doc_id)
-    path.unlink(missing_ok=True)
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as e:  # e.g. a folder in its place
+        raise PlanError(
+            f"{doc_id} 已从范文库索引中移除，但文件无法删除（{e.strerror or type(e).__name__}）："
+            "请管理员检查上传文件夹。"
+        ) from e
     return removed
