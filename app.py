@@ -13,6 +13,7 @@ def main() -> None:
     settings.sidebar()
     st.title("社区工作计划助手")
     state.show_flash()
+    notice = st.empty()  # where an unusable sample library is told, once the page is drawn
     page = st.session_state[state.PAGE]
     if page == "我的草稿":
         drafts_page.page()
@@ -20,7 +21,7 @@ def main() -> None:
         library_page.page()
     else:
         draft_page.page()
-    state.warm_up()
+    state.warm_up(notice)
 
 
 main()

@@ -5,6 +5,7 @@ tested with browser contexts against a real server: AppTest shares one runtime p
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 import streamlit as st
@@ -500,3 +501,105 @@ def test_section_edits_and_instructions_are_bounded_with_a_counter():
     at.text_area(key=key).set_value("很长的一段话。" * 1000).run()  # past the browser's limit
     saved = open_draft_store(get_settings()).load(draft_id).sections[1].text
     assert saved == ("很长的一段话。" * 1000)[:MAX_SECTION_CHARS]
+
+
+def broken_library(monkeypatch, tmp_path) -> None:
+    """The app's data folder holds a Chroma folder whose database is not a database."""
+    chroma = tmp_path / "data" / "chroma"
+    chroma.mkdir(parents=True)
+    (chroma / "chroma.sqlite3").write_bytes(b"not a database" * 200)
+    monkeypatch.setenv("PLAN_DATA_DIR", str(tmp_path / "data"))
+    get_settings.cache_clear()
+
+
+def own_library(monkeypatch, tmp_path) -> Path:
+    """A library of this test's own (the 消防 samples), the app's data folder; returns it."""
+    root = tmp_path / "lib"
+    corpus = small_corpus(root / "corpus", patterns=("xiaofang_*.md",))
+    settings = Settings(data_dir=root / "data", embedding="hash")
+    ingest([corpus], ChunkStore.open(settings, HashEmbeddingFunction()))
+    monkeypatch.setenv("PLAN_DATA_DIR", str(root / "data"))
+    get_settings.cache_clear()
+    return root / "data"
+
+
+def test_an_unreadable_index_is_explained_on_the_first_page_and_the_form_is_kept(
+    monkeypatch, tmp_path
+):
+    broken_library(monkeypatch, tmp_path)
+    at = new_app()
+    assert not at.exception
+    assert any("无法打开范文库索引" in e.value and "rag ingest" in e.value for e in at.error)
+    fill(at).button(key="generate").click().run()
+    assert not at.exception
+    assert any("生成计划没有完成" in e.value and "重建索引" in e.value for e in at.error)
+    assert at.text_input(key="form_community").value == "阳光社区"
+    assert at.text_area(key="form_priorities").value == "退役军人服务站规范化建设"
+    assert "draft" not in at.query_params
+
+
+def test_a_library_search_on_a_store_whose_collection_is_gone_is_explained(tmp_path, monkeypatch):
+    from rag.index.store import open_client
+
+    own_library(monkeypatch, tmp_path)
+    at = new_app()
+    assert not at.exception and not at.error
+    at.sidebar.radio(key="page").set_value("范文库").run()
+    client = open_client(get_settings())  # the app's own client (one per process and folder)
+    for collection in client.list_collections():
+        client.delete_collection(collection.name)
+    at.text_input(key="lib_query").input("消防安全检查")
+    at.button(key="lib_search").click().run()
+    assert not at.exception
+    assert any("无法读取范文库索引" in e.value and "rag ingest" in e.value for e in at.error)
+    assert at.text_input(key="lib_query").value == "消防安全检查"
+
+
+def test_unreadable_upload_files_are_listed_with_what_is_wrong_and_can_be_deleted(
+    monkeypatch, tmp_path
+):
+    uploads = own_library(monkeypatch, tmp_path) / "uploads"
+    uploads.mkdir()
+    not_utf8 = uploads / "upload_aaaaaaaaaaaa.md"
+    not_utf8.write_bytes(f"---\ntitle: 禁毒计划\n---\n{UPLOAD_TEXT}".encode("gbk"))
+    (uploads / "upload_bbbbbbbbbbbb.md").write_text("没有文件头", encoding="utf-8")
+    # listed by the folder, gone when read (a link whose file was deleted meanwhile)
+    (uploads / "upload_cccccccccccc.md").symlink_to(uploads / "deleted.md")
+    (uploads / "upload_dddddddddddd.md").mkdir()  # not a file: reading it fails
+    at = new_app()
+    at.sidebar.radio(key="page").set_value("范文库").run()
+    assert not at.exception
+    notes = " ".join(w.value for w in at.warning)
+    for doc_id, problem in [
+        ("aaaaaaaaaaaa", "不是 UTF\\-8 编码"),
+        ("bbbbbbbbbbbb", "缺少 YAML 文件头"),
+        ("cccccccccccc", "已不在上传文件夹中"),
+        ("dddddddddddd", "无法读取"),
+    ]:
+        assert f"upload\\_{doc_id}：" in notes and problem in notes, (doc_id, notes)
+        assert at.button(key=f"del_upload_upload_{doc_id}")
+    at.button(key="del_upload_upload_aaaaaaaaaaaa").click().run()
+    assert not at.exception
+    assert not not_utf8.exists()
+    assert any("已删除" in s.value for s in at.success)
+    assert not [b for b in at.button if b.key == "del_upload_upload_aaaaaaaaaaaa"]
+    at.button(key="del_upload_upload_dddddddddddd").click().run()  # a folder cannot be unlinked
+    assert not at.exception
+    assert any("文件无法删除" in e.value for e in at.error)
+
+
+def test_drafts_removed_while_the_app_runs_leave_an_empty_list_not_an_error(monkeypatch, tmp_path):
+    data = own_library(monkeypatch, tmp_path)
+    at = fill(new_app(), topic="xiaofang").button(key="generate").click().run()
+    assert not at.exception and at.query_params["draft"]
+    for name in ("drafts.sqlite3", "drafts.sqlite3-wal", "drafts.sqlite3-shm"):
+        (data / name).unlink(missing_ok=True)
+    at.run()  # the open draft is gone: said so, and the form is there to start again
+    assert not at.exception
+    assert any("找不到草稿" in w.value for w in at.warning)
+    at.sidebar.radio(key="page").set_value("我的草稿").run()
+    assert not at.exception and not at.error
+    at.sidebar.radio(key="page").set_value("起草").run()
+    fill(at, topic="xiaofang").button(key="generate").click().run()
+    assert not at.exception and at.query_params["draft"]
+    assert [d.id for d in open_draft_store(get_settings()).list()] == [at.query_params["draft"]]

@@ -54,3 +54,25 @@ def test_a_deleted_draft_waits_in_the_trash_and_comes_back_whole(tmp_path):
     assert store.load(draft_id).sections[0].text == "坚持以人民为中心。"
     with pytest.raises(DraftNotFound):
         store.restore(draft_id)
+
+
+def test_a_store_whose_files_were_removed_while_running_starts_again_empty(tmp_path):
+    import shutil
+
+    import pytest
+
+    from rag.errors import DraftNotFound
+
+    data = tmp_path / "data"
+    store = SQLiteDraftStore(data / "drafts.sqlite3")
+    draft_id = store.save(a_draft())
+    shutil.rmtree(data)  # `.data/` removed while the app runs
+    assert store.list() == [] and store.deleted() == []
+    with pytest.raises(DraftNotFound):
+        store.load(draft_id)
+    again = store.save(a_draft())
+    assert [d.id for d in store.list()] == [again]
+    for name in ("drafts.sqlite3", "drafts.sqlite3-wal", "drafts.sqlite3-shm"):
+        (data / name).unlink(missing_ok=True)  # only the database files this time
+    store.delete(again)
+    assert store.list() == [] and store.load(store.save(a_draft())).title

@@ -307,3 +307,31 @@ def test_control_characters_in_an_upload_or_its_review_are_dropped(settings):
     preview.text += "\n三、保障措施\n明确\x07分工。"  # typed while reviewing
     doc = upload_document(preview)
     assert "明确分工。" in doc.body and "\x07" not in doc.body
+
+
+def test_an_uploads_folder_that_cannot_be_written_is_explained_and_indexes_nothing(store, settings):
+    from rag.errors import PlanError
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upload_dir(settings).write_text("a file where the folder should be", encoding="utf-8")
+    with pytest.raises(PlanError, match="上传文件夹无法写入"):
+        save_upload(fire_preview(), store, settings)
+    assert store.count() == 0
+
+
+def test_an_index_write_failing_part_way_leaves_no_chunk_and_no_file(store, settings):
+    from rag.errors import IndexError_
+
+    # A real Chroma refusal after the chunk records are written: the vectors collection
+    # already holds a vector of another dimension, so adding the upload's vectors fails.
+    store.vectors.add(
+        ids=["other::00000#000"],
+        embeddings=[[1.0, 0.0, 0.0]],
+        metadatas=[{"source_id": "other", "chunk_id": "other::00000"}],
+    )
+    with pytest.raises(IndexError_, match="无法写入范文库索引"):
+        save_upload(fire_preview(), store, settings)
+    assert files_in(upload_dir(settings)) == []
+    assert list_uploads(settings) == []
+    assert store.count() == 0 and store.sources() == {}
+    assert not Retriever(store).search(UNIQUE_QUERY, k=5, mode="bm25")

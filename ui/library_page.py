@@ -6,7 +6,12 @@ import streamlit as st
 
 from rag.errors import PlanError
 from rag.library.corpus import KINDS
-from rag.library.uploads import MAX_UPLOAD_BYTES, list_uploads, preview_upload
+from rag.library.uploads import (
+    MAX_UPLOAD_BYTES,
+    UnreadableUpload,
+    list_uploads,
+    preview_upload,
+)
 from rag.plan.outlines import ROLES
 from ui import state
 from ui.literal import literal
@@ -109,7 +114,10 @@ def uploads_list() -> None:
     names = state.topic_names()
     for doc in docs:
         c1, c2 = st.columns([5, 1])
-        c1.text(f"{doc.title} · {doc.kind} · {names.get(doc.topic, doc.topic)} · {doc.source}")
+        if isinstance(doc, UnreadableUpload):
+            c1.warning(literal(f"{doc.doc_id}：{doc.problem}可以点“删除”把它从范文库中移除。"))
+        else:
+            c1.text(f"{doc.title} · {doc.kind} · {names.get(doc.topic, doc.topic)} · {doc.source}")
         if c2.button("删除", key=f"del_upload_{doc.doc_id}"):
             from rag.index.ingest import delete_upload
 

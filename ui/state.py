@@ -117,11 +117,16 @@ def topic_names() -> dict[str, str]:
 
 
 @st.cache_resource(show_spinner=False)
-def warm_up() -> bool:
-    """Load the embedding model and build BM25 once, after the first page is on screen,
-    so the first "生成计划" does not pay for them."""
-    try:
-        library().retriever.search("社区工作计划", k=1)
-    except PlanError:  # an unusable index is reported where it is used, with what to do
-        return False
+def _warmed() -> bool:
+    library().retriever.search("社区工作计划", k=1)
     return True
+
+
+def warm_up(notice) -> None:
+    """Load the embedding model and build BM25 once, after the first page is on screen,
+    so the first "生成计划" does not pay for them. An unusable index is told in `notice`
+    (a placeholder at the top of the page) with what to do, and tried again next run."""
+    try:
+        _warmed()
+    except PlanError as e:
+        notice.error(literal(e))

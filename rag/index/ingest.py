@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rag.errors import InputFileError
+from rag.errors import InputFileError, PlanError
 from rag.index.retrieve import vector_pieces
 from rag.index.store import ChunkStore
 from rag.library.chunking import Chunk, chunk_document
@@ -176,12 +176,14 @@ def save_upload(preview: UploadPreview, store: ChunkStore, settings) -> tuple[Pa
     """Write the reviewed upload as a corpus file and index it; returns (path, ingest report).
 
     When indexing fails the folder is left as it was: a new file is removed, and a file the
-    same text saved earlier (with other labels) gets its earlier content back.
+    same text saved earlier (with other labels) gets its earlier content back; the index keeps
+    none of the chunks (ChunkStore.replace_sources), so nothing is retrieved that the list of
+    uploads does not show.
     """
     doc = upload_document(preview)
     path = upload_path(doc.doc_id, settings)
     previous = path.read_bytes() if path.exists() else None
-    write_upload(doc, settings)
+    write_upload(doc, settings)  # a file that cannot be written stops here, before the index
     try:
         report = ingest([path], store)
     except Exception:
@@ -197,5 +199,11 @@ def delete_upload(doc_id: str, store: ChunkStore, settings) -> int:
     """Remove an upload's chunks, then its file; returns the chunks removed."""
     path = upload_path(doc_id, settings)
     removed = store.delete_source(doc_id)
-    path.unlink(missing_ok=True)
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as e:  # e.g. a folder in its place
+        raise PlanError(
+            f"{doc_id} 已从范文库索引中移除，但文件无法删除（{e.strerror or type(e).__name__}）："
+            "请管理员检查上传文件夹。"
+        ) from e
     return removed

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -22,6 +24,25 @@ _BATCH = 1000
 # Metadata copied onto each vector record so dense search can filter there.
 _VECTOR_META = ("doc_id", "source_id", "topic", "kind", "role", "community_type")
 _client_lock = threading.Lock()
+# What an operator does when the local index cannot be opened or read (it is a rebuildable cache).
+REBUILD = (
+    "请管理员停止本应用，删除数据目录中的 chroma 文件夹，在项目目录运行 python -m rag ingest"
+    " 重建索引（范文原文、上传的范文和草稿都不受影响），再重新启动本应用。"
+)
+log = logging.getLogger(__name__)
+
+
+@contextmanager
+def _chroma(failure: str) -> Iterator[None]:
+    """Any failure of Chroma (or of its folder) inside becomes an IndexError_ that says what
+    to do; the details go to the log."""
+    try:
+        yield
+    except IndexError_:
+        raise
+    except Exception as e:  # chromadb raises its own, sqlite's, OS and value errors alike
+        log.warning("%s: %r", failure, e)
+        raise IndexError_(f"{failure}。{REBUILD}") from e
 
 
 @lru_cache(maxsize=8)
@@ -35,7 +56,8 @@ def _client(path: str | None, host: str | None, port: int | None) -> ClientAPI:
                 f"无法连接 Chroma 服务器 {host}:{port or 8000}，请确认服务已启动"
                 "（chroma run --path … --port …）或取消 PLAN_CHROMA_HOST 设置。"
             ) from e
-    return chromadb.PersistentClient(path=path, settings=chroma_settings)
+    with _chroma("无法打开范文库索引"):
+        return chromadb.PersistentClient(path=path, settings=chroma_settings)
 
 
 def open_client(settings: Settings) -> ClientAPI:
@@ -43,7 +65,8 @@ def open_client(settings: Settings) -> ClientAPI:
     with _client_lock:
         if settings.uses_server:
             return _client(None, settings.chroma_host, settings.chroma_port)
-        settings.chroma_path.mkdir(parents=True, exist_ok=True)
+        with _chroma("无法打开范文库索引"):
+            settings.chroma_path.mkdir(parents=True, exist_ok=True)
         return _client(str(settings.chroma_path.resolve()), None, None)
 
 
@@ -71,14 +94,12 @@ class ChunkStore:
         self.vectors = self._open(f"{name}_vectors")
 
     def _open(self, name: str) -> Collection:
-        try:
+        with _chroma("无法打开范文库索引"):
             return self.client.get_or_create_collection(
                 name=name,
                 embedding_function=self.embedding_function,
                 configuration={"hnsw": {"space": "cosine"}},
             )
-        except Exception as e:  # any failure to reach or read the store is reported alike
-            raise IndexError_(f"无法打开范文库索引：{e}") from e
 
     @classmethod
     def open(cls, settings: Settings, embedding_function: EmbeddingFunction | None = None):
@@ -89,14 +110,19 @@ class ChunkStore:
 
     def revision(self) -> str:
         """Changes whenever any source is written or removed (also by other processes)."""
-        fresh = self.client.get_collection(self.name, embedding_function=self.embedding_function)
+        with _chroma("无法读取范文库索引"):
+            fresh = self.client.get_collection(
+                self.name, embedding_function=self.embedding_function
+            )
         return str((fresh.metadata or {}).get("revision", "")) + f":{fresh.count()}"
 
     def _bump_revision(self) -> None:
-        self.collection.modify(metadata={"revision": uuid.uuid4().hex})
+        with _chroma("无法写入范文库索引"):
+            self.collection.modify(metadata={"revision": uuid.uuid4().hex})
 
     def count(self) -> int:
-        return self.collection.count()
+        with _chroma("无法读取范文库索引"):
+            return self.collection.count()
 
     def sources(self) -> dict[str, dict]:
         """Each source id with its digest, origin path, chunk ids and document ids."""
@@ -120,7 +146,8 @@ class ChunkStore:
         include = ["metadatas", "documents"] if include_text else ["metadatas"]
         offset = 0
         while True:
-            page = self.collection.get(include=include, limit=_BATCH, offset=offset)
+            with _chroma("无法读取范文库索引"):
+                page = self.collection.get(include=include, limit=_BATCH, offset=offset)
             if not page["ids"]:
                 return
             docs = page.get("documents") or [""] * len(page["ids"])
@@ -149,9 +176,19 @@ class ChunkStore:
                 for j, vector in enumerate(vecs):
                     piece_meta = {**filter_meta, "chunk_id": id_}
                     _append(vec_rows, f"{id_}#{j:03d}", None, piece_meta, vector)
-        _add(self.collection, rows)
-        _add(self.vectors, vec_rows)
-        self._bump_revision()
+        try:
+            with _chroma("无法写入范文库索引"):
+                _add(self.collection, rows)
+                _add(self.vectors, vec_rows)
+        except IndexError_:
+            # None of the batch stays half-written: its chunks would be retrieved while no
+            # file lists them (an upload's file is removed when its indexing fails).
+            with _chroma("无法写入范文库索引"):
+                for source_id, *_ in batch:
+                    self._delete_where(source_id)
+            raise
+        finally:
+            self._bump_revision()  # the sources' old chunks are gone either way
         return counts
 
     def _delete_where(self, source_id: str) -> list[str]:
@@ -179,15 +216,16 @@ class ChunkStore:
 
     def query_dense(self, embedding, n: int, where: dict | None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity of its best piece) for the n best chunks."""
-        total = self.vectors.count()
-        if total == 0:
-            return []
-        result = self.vectors.query(
-            query_embeddings=[embedding],
-            n_results=min(4 * n, total),
-            where=where,
-            include=["metadatas", "distances"],
-        )
+        with _chroma("无法检索范文库索引"):
+            total = self.vectors.count()
+            if total == 0:
+                return []
+            result = self.vectors.query(
+                query_embeddings=[embedding],
+                n_results=min(4 * n, total),
+                where=where,
+                include=["metadatas", "distances"],
+            )
         best: dict[str, float] = {}
         for meta, distance in zip(result["metadatas"][0], result["distances"][0], strict=True):
             cid = meta["chunk_id"]
@@ -195,7 +233,8 @@ class ChunkStore:
         return sorted(best.items(), key=lambda item: -item[1])[:n]
 
     def embeddings_of(self, ids: list[str]) -> dict[str, list[float]]:
-        got = self.collection.get(ids=ids, include=["embeddings"])
+        with _chroma("无法读取范文库索引"):
+            got = self.collection.get(ids=ids, include=["embeddings"])
         return dict(zip(got["ids"], got["embeddings"], strict=True))
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from rag.errors import InputFileError
+from rag.errors import InputFileError, PlanError
 from rag.library.classify import classify_kind, classify_topic
 from rag.library.corpus import KINDS, CorpusDoc, parse_corpus_text, title_for
 from rag.library.loaders import read_bytes
@@ -75,18 +76,62 @@ def upload_document(preview: UploadPreview) -> CorpusDoc:
 def write_upload(doc: CorpusDoc, settings) -> Path:
     """Write an upload's document as a corpus file; returns its path."""
     path = upload_path(doc.doc_id, settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(doc.render(), encoding="utf-8")
+    partial = path.with_name(f"{path.name}.part")  # never listed: a whole file or none
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_text(doc.render(), encoding="utf-8")
+        partial.replace(path)
+    except OSError as e:
+        with suppress(OSError):
+            partial.unlink(missing_ok=True)
+        raise PlanError(
+            f"范文没有保存：上传文件夹无法写入（{e.strerror or type(e).__name__}）。"
+            "请管理员检查数据目录的写入权限和磁盘空间。"
+        ) from e
     return path
 
 
-def list_uploads(settings) -> list[CorpusDoc]:
-    """The saved uploads, newest first."""
+@dataclass(frozen=True)
+class UnreadableUpload:
+    """A file in the uploads folder that cannot be read as a sample (gone, unreadable, not
+    UTF-8, a broken header): listed with what is wrong, so that it can still be deleted."""
+
+    doc_id: str
+    problem: str
+
+    @property
+    def title(self) -> str:
+        return self.doc_id
+
+
+def list_uploads(settings) -> list[CorpusDoc | UnreadableUpload]:
+    """The saved uploads, newest first; a file that cannot be read is listed as unreadable."""
     folder = upload_dir(settings)
     if not folder.exists():
         return []
-    paths = sorted(folder.glob(f"{UPLOAD_PREFIX}*.md"), key=lambda p: -p.stat().st_mtime)
-    return [parse_corpus_text(p.read_text(encoding="utf-8"), p.stem) for p in paths]
+    paths = sorted(folder.glob(f"{UPLOAD_PREFIX}*.md"), key=lambda p: -_mtime(p))
+    return [_read_upload(p) for p in paths if _UPLOAD_ID.fullmatch(p.stem)]
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:  # gone since the folder was listed: read (and reported) like the others
+        return 0.0
+
+
+def _read_upload(path: Path) -> CorpusDoc | UnreadableUpload:
+    try:
+        return parse_corpus_text(path.read_text(encoding="utf-8"), path.stem)
+    except FileNotFoundError:
+        problem = "文件已不在上传文件夹中（可能已被移走或删除）。"
+    except UnicodeDecodeError:
+        problem = "文件不是 UTF-8 编码的文本，可能已损坏。"
+    except OSError as e:
+        problem = f"文件无法读取（{e.strerror or type(e).__name__}），请检查文件的读取权限。"
+    except InputFileError as e:
+        problem = f"文件内容已损坏：{e}"
+    return UnreadableUpload(path.stem, problem)
 
 
 def upload_path(doc_id: str, settings) -> Path:

@@ -79,27 +79,22 @@ class SQLiteDraftStore:
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS drafts ("
-                " id TEXT PRIMARY KEY, title TEXT NOT NULL, body TEXT NOT NULL,"
-                " created REAL NOT NULL, updated REAL NOT NULL)"
-            )
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS deleted_drafts ("
-                " id TEXT PRIMARY KEY, title TEXT NOT NULL, body TEXT NOT NULL,"
-                " created REAL NOT NULL, updated REAL NOT NULL, deleted REAL NOT NULL)"
-            )
+        self._connect().close()
 
     def _connect(self) -> sqlite3.Connection:
+        """A connection to the file, which (with its folder and tables) is made again when it
+        was removed while the app runs: the store is then empty, never broken."""
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(self.path, timeout=10)
-        except sqlite3.Error as e:
-            raise PlanError(f"无法打开草稿库 {self.path}：{e}") from e
-        db.execute("PRAGMA busy_timeout=10000")
+            db.execute("PRAGMA busy_timeout=10000")
+            if not db.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = 'deleted_drafts'"
+            ).fetchone():
+                _create_tables(db)
+        except (OSError, sqlite3.Error) as e:
+            raise PlanError(f"无法打开草稿库：{e}。请检查数据目录的磁盘空间和写入权限。") from e
         return db
 
     def save(self, draft: Draft) -> str:
@@ -161,6 +156,21 @@ class SQLiteDraftStore:
             db.execute("DELETE FROM deleted_drafts WHERE id = ?", (draft_id,))
         if not moved:
             raise DraftNotFound("回收站里没有这份草稿：它可能已被恢复或已过保留期。")
+
+
+def _create_tables(db: sqlite3.Connection) -> None:
+    db.execute("PRAGMA journal_mode=WAL")
+    with db:
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS drafts ("
+            " id TEXT PRIMARY KEY, title TEXT NOT NULL, body TEXT NOT NULL,"
+            " created REAL NOT NULL, updated REAL NOT NULL)"
+        )
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS deleted_drafts ("
+            " id TEXT PRIMARY KEY, title TEXT NOT NULL, body TEXT NOT NULL,"
+            " created REAL NOT NULL, updated REAL NOT NULL, deleted REAL NOT NULL)"
+        )
 
 
 def open_draft_store(settings) -> DraftStore:
