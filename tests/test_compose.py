@@ -297,6 +297,15 @@ def test_notes_are_written_as_sentences_with_a_subject(notes, written):
     assert notes_sentences(profile) == written
 
 
+def test_a_fact_two_priorities_share_is_stated_once(hash_index):
+    _, _, retriever = hash_index
+    facts = {"党员": "318", "退休党员": "205"}
+    draft = compose(retriever, "dangjian", facts=facts, priorities=["退休党员教育", "党员志愿服务"])
+    tasks = next(s for s in draft.sections if s.role == "任务措施").text
+    assert tasks.count("本社区现有退休党员205名。") == 1
+    assert tasks.count("本社区现有党员318名。") == 1
+
+
 def test_a_bare_profile_marks_what_is_missing_instead_of_inventing(hash_index):
     _, _, retriever = hash_index
     draft = compose(

@@ -300,7 +300,8 @@ class Composer:
             # no bare sub-heading, nothing that leans on a sentence it would stand without
             if (not _split_heading(s)[0] or _split_heading(s)[1]) and not REFERS_BACK.match(s)
         ]
-        taken: set[str] = set()
+        taken: set[str] = set()  # sentences used for a priority
+        stated: set[str] = set()  # facts stated under a priority
         for priority in job.profile.priorities:
             head = _head(priority)
             want = set(tokenize(priority))
@@ -334,11 +335,15 @@ class Composer:
             taken.update(body)
             rest = priority[len(head) :].strip("，。； ")
             lead = [rest + "。"] if rest else []
-            lead += [  # the facts about this priority's own term (独居老人 for 独居老人探访)
-                f"本社区现有{fact_phrase(k, v)}。"
-                for k, v in job.profile.facts.items()
-                if term and (term in k or any(len(w) >= 2 and w in term for w in tokenize(k)))
+            facts = [  # the facts about this priority's own term (独居老人 for 独居老人探访)
+                k
+                for k in job.profile.facts
+                if k not in stated  # a fact is stated once, under the first priority it fits
+                and term
+                and (term in k or any(len(w) >= 2 and w in term for w in tokenize(k)))
             ]
+            stated.update(facts)
+            lead += [f"本社区现有{fact_phrase(k, job.profile.facts[k])}。" for k in facts]
             if not body:
                 body = [to_fill(f"{head}的具体做法，如由谁负责、多长时间一次、做到什么标准")]
             items.append((head, lead + body, []))
