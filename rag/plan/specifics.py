@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rag.plan.community import COMMUNITY_TYPES
 from rag.plan.profile import Profile
 from rag.text.tokens import tagged, tokenize, word_frequency
-from rag.text.zh import sentences
+from rag.text.zh import TO_FILL, sentences, unnumbered
 
 # Words jieba tags as names that are common nouns of the field.
 NOT_NAMES = frozenset(
@@ -107,7 +108,6 @@ _CLAIM = re.compile(
     r"是(?:本|我)?社区(?:面临|存在)的主要(?:风险|问题|困难|矛盾)"
 )
 _HAN = re.compile(r"[\u4e00-\u9fff]")
-_TO_FILL = re.compile(r"【待补充[^】]*】")
 # Words of a kind of community that a word list cannot hold (原机械厂, 原纺织厂).
 _TYPE_PATTERNS = {"单位型社区": re.compile(r"原[\u4e00-\u9fff]{1,4}(?:厂|矿|公司)")}
 # Schools named by a number or a common school name: 第二中学, 实验小学.
@@ -130,9 +130,6 @@ _DOING = re.compile(
     r"定期|统筹|优先|年底|年初|全年|根据)"
     r"|确保|做到|力争|必须|不得|严禁|督促|应(?:当|该|事先|及时|在|由|按)"
 )
-_NUMBERING = re.compile(
-    r"^\s*(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十\d]+[、.．])\s*"
-)
 
 
 def circumstances(text: str) -> list[str]:
@@ -141,7 +138,7 @@ def circumstances(text: str) -> list[str]:
     return [
         sentence
         for line in text.split("\n")
-        for sentence in sentences(_NUMBERING.sub("", line))
+        for sentence in sentences(unnumbered(line))
         if _STATE.search(sentence) and not _DOING.search(sentence)
     ]
 
@@ -325,7 +322,7 @@ def assumed_conditions(text: str, profile: Profile) -> list[str]:
         said = [w for w in condition.words + condition.signs if w in own]
         if profile.community_type in condition.implied_by or (said and not condition.each):
             continue
-        for line in _TO_FILL.sub("", text).split("\n"):
+        for line in TO_FILL.sub("", text).split("\n"):
             for sentence in sentences(line):
                 for word in condition.words:
                     at = sentence.find(word)
@@ -348,8 +345,12 @@ def profile_text(profile: Profile) -> str:
 def foreign_specifics(text: str, profile: Profile) -> list[Specific]:
     """The specifics and other kinds' words in a text that the profile does not say (what a
     【待补充：…】 mark asks the user for is no statement)."""
-    text = _TO_FILL.sub("", text)
-    own = profile_text(profile)
+    return list(_foreign(text, profile_text(profile), profile.community_type))
+
+
+@lru_cache(maxsize=1024)  # three checks of a section, and the composer per sentence, ask
+def _foreign(text: str, own: str, community_type: str | None) -> tuple[Specific, ...]:
+    text = TO_FILL.sub("", text)
     own_numbers = set(re.findall(r"\d+(?:\.\d+)?", own))
     found = [
         s
@@ -362,8 +363,6 @@ def foreign_specifics(text: str, profile: Profile) -> list[Specific]:
             and re.search(r"\d", s.word)
         )
     ]
-    found += [
-        Specific(w, "类型用语") for w in type_words(text, profile.community_type) if w not in own
-    ]
+    found += [Specific(w, "类型用语") for w in type_words(text, community_type) if w not in own]
     found += [Specific(s, "情况") for s in circumstances(text) if not _supported(s, own)]
-    return found
+    return tuple(found)

@@ -20,14 +20,15 @@ from rag.plan.specifics import LEADING_GROUP, RATE, assumed_conditions, foreign_
 from rag.text.clean import has_pinyin, has_traditional, to_simplified
 from rag.text.zh import (
     PLACEHOLDER,
+    TO_FILL,
     is_fragment,
     numbering_problems,
     parse_heading,
     sentence_key,
     sentences,
+    unnumbered,
 )
 
-TO_FILL = re.compile(r"【待补充[：:]?([^】]*)】")
 _NUMBER = re.compile(r"(\d{1,2})月(?:(\d{1,2})日)?|\d+(?:\.\d+)?%?")
 _MEASURE = re.compile(
     r"(?<![\d.])(\d+(?:\.\d+)?)(?:分钟|小时|个工作日|工作日|日内|天|周|个月|公里|千米|米|万元|元|"
@@ -82,13 +83,7 @@ def _lines(text: str) -> list[str]:
 
 def _sentences(text: str) -> list[str]:
     """The sentences of a section's lines, item numbers removed."""
-    return [s for line in _lines(text) for s in sentences(_body(line))]
-
-
-def _body(line: str) -> str:
-    """A line without its item number."""
-    heading = parse_heading(line)
-    return line[len(heading[1]) :] if heading and heading[0] else line
+    return [s for line in _lines(text) for s in sentences(unnumbered(line))]
 
 
 def dangling_sentences(text: str) -> list[str]:
@@ -388,7 +383,7 @@ def _has_content(priority: str, text: str) -> bool:
     for line in _lines(text):
         if head[:6] in line:
             # the profile's count of it (本社区现有…) is no content of its own
-            rest = _FACT.sub("", _body(line).replace(head, "", 1)).strip("。；， ")
+            rest = _FACT.sub("", unnumbered(line).replace(head, "", 1)).strip("。；， ")
             return len(rest) >= 10 or bool(TO_FILL.search(rest))
     return False
 

@@ -8,8 +8,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from rag.plan.draft import Draft
-from rag.review.checks import TO_FILL, Finding
-from rag.text.zh import sentences
+from rag.review.checks import Finding
+from rag.text.zh import TO_FILL, sentences
 
 
 @dataclass

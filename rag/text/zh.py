@@ -10,6 +10,8 @@ WEEKDAYS = "一二三四五六日"  # Monday … Sunday (星期日)
 SENTENCE = re.compile(r"[^。！？；\n]+(?:[。！？；]+[”’」）]*|$)")
 # What a sample writes for a name or a number left to fill in.
 PLACEHOLDER = re.compile(r"×{2,}|[xX]{2,}|某某|〇〇|20[xX×]{2}|X{2,}")
+# What a draft asks the user to write: 【待补充：…】 (the group is what is asked for).
+TO_FILL = re.compile(r"【待补充[：:]?([^】]*)】")
 
 _HEADING_LEVELS = (
     (1, re.compile(rf"^([{NUMERALS}]{{1,3}})、\s*(.*)$")),
@@ -141,3 +143,9 @@ def numbering_problems(body: str) -> list[str]:
         for deeper in range(level + 1, 5):
             counters[deeper] = 0
     return problems
+
+
+def unnumbered(line: str) -> str:
+    """A line without its item number: （一）, 1., 一、 …"""
+    heading = parse_heading(line)
+    return line[len(heading[1]) :] if heading and heading[0] else line

@@ -122,9 +122,13 @@ class Adapter:
         )
 
     @cached_property
+    def own_text(self) -> str:
+        """Everything the user wrote about the community."""
+        return profile_text(self.profile)
+
+    @cached_property
     def allowed_names(self) -> frozenset[str]:
-        text = " ".join((self.profile.facts_text(), self.profile.parent, self.profile.community))
-        return frozenset(w for w, _ in tagged(text))
+        return frozenset(w for w, _ in tagged(self.own_text))
 
     def replace_placeholders(self, text: str) -> str:
         """××社区 → the community, ××街道 → the street (or 街道), ××××年 → the year …"""
@@ -174,12 +178,12 @@ class Adapter:
         (“邻里帮帮”, “放心、关注、严管”三类): another community's, unless the profile says it."""
         if self.shared_terms is None:
             return False
-        own = profile_text(self.profile)
+        own = self.own_text
         return any(t not in self.shared_terms and t not in own for t in quoted_terms(sentence))
 
     def _generic_brand(self, match: re.Match) -> str:
         """A quoted brand kept when it is the user's own or a common term, else dropped."""
-        own = match[1] in NOT_NAMES or match[1] in profile_text(self.profile)
+        own = match[1] in NOT_NAMES or match[1] in self.own_text
         # without its name, "…"品牌 would still claim a brand, and 开展活动 says nothing:
         # the sentence goes instead
         named = re.match(r"(?:志愿服务|服务)?品牌|活动", match.string[match.end() :])

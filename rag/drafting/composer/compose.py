@@ -298,7 +298,7 @@ class Composer:
             for part in (*u.body, *u.subitems)
             for s in sentences(part)
             # no bare sub-heading, nothing that leans on a sentence it would stand without
-            if (not _split_heading(s)[0] or _split_heading(s)[1]) and not REFERS_BACK.match(s)
+            if ((split := _split_heading(s))[1] or not split[0]) and not REFERS_BACK.match(s)
         ]
         taken: set[str] = set()  # sentences used for a priority
         stated: set[str] = set()  # facts stated under a priority
