@@ -603,3 +603,29 @@ def test_drafts_removed_while_the_app_runs_leave_an_empty_list_not_an_error(monk
     fill(at, topic="xiaofang").button(key="generate").click().run()
     assert not at.exception and at.query_params["draft"]
     assert [d.id for d in open_draft_store(get_settings()).list()] == [at.query_params["draft"]]
+
+
+def test_an_edit_saved_in_another_window_during_a_regeneration_is_kept_and_told(monkeypatch):
+    import ui.draft_page as draft_page
+
+    at = generated(new_app())
+    draft_id = at.query_params["draft"]
+    real = draft_page.regenerate_section
+
+    def other_window_edits_meanwhile(draft, index, **kwargs):
+        other = open_draft_store(get_settings()).load(draft_id)
+        other.sections[index].edit("另一个窗口在重新生成期间改的文字。")
+        other.sections[0].edit("另一个窗口改的指导思想。")
+        open_draft_store(get_settings()).save(other)
+        return real(draft, index, **kwargs)
+
+    monkeypatch.setattr(draft_page, "regenerate_section", other_window_edits_meanwhile)
+    at.button(key=f"regen_{draft_id}_3").click().run()
+    assert not at.exception
+    [told] = [w.value for w in at.warning if "在另一个窗口中也修改过" in w.value]
+    assert told.startswith("四、")
+    kept = open_draft_store(get_settings()).load(draft_id)
+    texts_of_four = [v.text for v in kept.sections[3].versions]
+    assert "另一个窗口在重新生成期间改的文字。" in texts_of_four
+    assert kept.sections[3].version.origin == "composer" and len(texts_of_four) == 3
+    assert kept.sections[0].text == "另一个窗口改的指导思想。"  # changed on one side only

@@ -76,3 +76,131 @@ def test_a_store_whose_files_were_removed_while_running_starts_again_empty(tmp_p
         (data / name).unlink(missing_ok=True)  # only the database files this time
     store.delete(again)
     assert store.list() == [] and store.load(store.save(a_draft())).title
+
+
+def test_saves_from_two_windows_that_changed_different_sections_keep_both(tmp_path):
+    store = SQLiteDraftStore(tmp_path / "drafts.sqlite3")
+    draft = a_draft()
+    for section in draft.sections:
+        section.add(Version("初稿。", "composer"))
+    draft_id = store.save(draft)
+    first, second = store.load(draft_id), store.load(draft_id)
+    first.sections[0].edit("第一个窗口改的指导思想。")
+    store.save(first)
+    second.sections[1].edit("第二个窗口改的主要任务。")
+    second.sections[1].locked = True
+    store.save(second)
+    assert second.conflicts == []
+    kept = store.load(draft_id)
+    assert [s.text for s in kept.sections] == [
+        "第一个窗口改的指导思想。",
+        "第二个窗口改的主要任务。",
+    ]
+    assert kept.sections[1].locked and not kept.sections[0].locked
+    assert kept.revision == 3
+
+
+def test_a_section_changed_in_two_windows_keeps_both_texts_and_says_so(tmp_path):
+    store = SQLiteDraftStore(tmp_path / "drafts.sqlite3")
+    draft = a_draft()
+    draft.sections[1].add(Version("初稿。", "composer"))
+    draft_id = store.save(draft)
+    regenerating, editing = store.load(draft_id), store.load(draft_id)
+    editing.sections[1].edit("另一个窗口在重新生成期间改的文字。")
+    store.save(editing)
+    assert editing.conflicts == []
+    regenerating.sections[1].add(Version("重新生成的文字。", "composer"))
+    store.save(regenerating)
+    assert regenerating.conflicts == ["二、主要任务"]
+    kept = store.load(draft_id).sections[1]
+    assert [v.text for v in kept.versions] == [
+        "初稿。",
+        "另一个窗口在重新生成期间改的文字。",
+        "重新生成的文字。",
+    ]
+    assert kept.text == "重新生成的文字。"  # the window that saved last shows its own text
+    # a stale window that changed nothing in that section takes the newer text
+    stale = regenerating
+    stale.revision = 1
+    stale.base = (stale.head(), tuple(s.state() for s in a_draft().sections))
+    stale.sections[0].add(Version("新的指导思想。", "composer"))
+    store.save(stale)
+    assert store.load(draft_id).sections[1].text == "重新生成的文字。"
+
+
+def test_saves_racing_from_many_threads_lose_no_edit(tmp_path):
+    import threading
+
+    store = SQLiteDraftStore(tmp_path / "drafts.sqlite3")
+    draft_id = store.save(a_draft())
+
+    def edit(index: int) -> None:
+        for n in range(8):
+            draft = store.load(draft_id)
+            draft.sections[index].edit(f"窗口{index}第{n}稿")
+            store.save(draft)
+
+    workers = [threading.Thread(target=edit, args=(i,)) for i in (0, 1)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    kept = store.load(draft_id)
+    for i in (0, 1):
+        assert [v.text for v in kept.sections[i].versions] == [f"窗口{i}第{n}稿" for n in range(8)]
+
+
+def test_a_save_rewrites_only_the_sections_that_changed(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "drafts.sqlite3"
+    store = SQLiteDraftStore(path)
+    draft = a_draft()
+    for section in draft.sections:
+        section.add(Version("初稿。", "composer"))
+    store.save(draft)
+
+    def rowids() -> list[int]:
+        with sqlite3.connect(path) as db:
+            return [r[0] for r in db.execute("SELECT rowid FROM draft_section ORDER BY idx")]
+
+    before = rowids()
+    draft.sections[1].edit("只改第二节。")
+    store.save(draft)
+    after = rowids()
+    assert after[0] == before[0] and after[1] != before[1]
+
+
+def test_drafts_of_the_first_schema_are_taken_over(tmp_path):
+    import json
+    import sqlite3
+
+    path = tmp_path / "drafts.sqlite3"
+    old, trashed = a_draft(), a_draft()
+    old.id, trashed.id = "0123456789ab", "ba9876543210"
+    old.sections[0].add(Version("旧库里的指导思想。", "composer"))
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "CREATE TABLE drafts (id TEXT PRIMARY KEY, title TEXT NOT NULL, body TEXT NOT NULL,"
+            " created REAL NOT NULL, updated REAL NOT NULL)"
+        )
+        db.execute(
+            "CREATE TABLE deleted_drafts (id TEXT PRIMARY KEY, title TEXT NOT NULL,"
+            " body TEXT NOT NULL, created REAL NOT NULL, updated REAL NOT NULL,"
+            " deleted REAL NOT NULL)"
+        )
+        db.execute(
+            "INSERT INTO drafts VALUES (?, ?, ?, 1, 100)",
+            (old.id, old.title, json.dumps(old.to_dict(), ensure_ascii=False)),
+        )
+        db.execute(
+            "INSERT INTO deleted_drafts VALUES (?, ?, ?, 1, 50, 60)",
+            (trashed.id, trashed.title, json.dumps(trashed.to_dict(), ensure_ascii=False)),
+        )
+    store = SQLiteDraftStore(path)
+    [info] = store.list()
+    assert (info.id, info.updated, info.filled, info.sections) == (old.id, 100, 1, 2)
+    assert store.load(old.id).sections[0].text == "旧库里的指导思想。"
+    assert [d.id for d in store.deleted()] == [trashed.id]
+    store.restore(trashed.id)
+    assert {d.id for d in store.list()} == {old.id, trashed.id}

@@ -299,6 +299,7 @@ def _save_drafted(store, draft: Draft, new: bool) -> None:
     if new and not any(s.text.strip() for s in draft.sections):
         return
     store.save(draft)
+    _tell_conflicts(draft)
     if new and not _in_url(draft):
         st.session_state[state.DRAFT_ID] = draft.id
         st.query_params["draft"] = draft.id
@@ -329,7 +330,18 @@ def _save(draft: Draft) -> bool:
     except PlanError as e:
         st.error(literal(e))
         return False
+    _tell_conflicts(draft)
     return True
+
+
+def _tell_conflicts(draft: Draft) -> None:
+    """After a save that met another window's save of the same sections (both kept)."""
+    if draft.conflicts:
+        state.flash(
+            "warning",
+            f"{'、'.join(draft.conflicts)} 在另一个窗口中也修改过：两边的文本都保留在该节的"
+            "“版本历史”里，当前显示的是本窗口的版本，需要时可“恢复此版”。",
+        )
 
 
 def _on_edit(draft_id: str, index: int, key: str) -> None:
@@ -338,6 +350,7 @@ def _on_edit(draft_id: str, index: int, key: str) -> None:
     section = draft.sections[index]
     if section.edit(st.session_state[key]):
         store.save(draft)
+        _tell_conflicts(draft)
         # A toast stays in view wherever the section is; a message at the top would not.
         st.toast(literal(f"已保存对“{section.title}”的修改。"), icon="✅")
 
@@ -347,6 +360,7 @@ def _on_lock(draft_id: str, index: int, key: str) -> None:
     draft = store.load(draft_id)
     draft.sections[index].locked = bool(st.session_state[key])
     store.save(draft)
+    _tell_conflicts(draft)
 
 
 def _origin(version) -> str:

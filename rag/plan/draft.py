@@ -77,8 +77,8 @@ class SectionState:
         """Append a version and make it current; beyond MAX_VERSIONS the oldest but the first
         are dropped (the first is what was drafted, the newest what the user worked on)."""
         self.versions.append(version)
-        del self.versions[1 : max(1, len(self.versions) - MAX_VERSIONS + 1)]
         self.current = len(self.versions) - 1
+        _trim(self)
         return version
 
     def undo(self) -> bool:
@@ -110,6 +110,49 @@ class SectionState:
         data["versions"] = [Version.from_dict(v) for v in data.get("versions", [])]
         return cls(**data)
 
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def state(self) -> tuple:
+        """What a save can change of the section: its versions, which one is current, the
+        lock (versions told apart by when, by whom and what)."""
+        current = _key(self.version) if self.version else None
+        return tuple(_key(v) for v in self.versions), current, self.locked
+
+    def merged(self, base: tuple, theirs: SectionState) -> tuple[SectionState, bool]:
+        """This section (ours) after theirs was saved meanwhile from the same base state: the
+        side that changed wins; when both did, the versions of both are kept and ours is
+        current. The flag says both sides changed the current text, each in its own way."""
+        mine, their_state = self.state(), theirs.state()
+        if mine in (base, their_state):
+            return theirs, False
+        if their_state == base:
+            return self, False
+        versions = {_key(v): v for v in (*theirs.versions, *self.versions)}
+        keys = sorted(versions, key=lambda k: (k[0], k))
+        result = SectionState(self.title, self.role, self.purpose, self.length)
+        result.versions = [versions[k] for k in keys]
+        current = mine[1] if mine[1] != base[1] else their_state[1]
+        result.current = keys.index(current) if current in versions else len(keys) - 1
+        _trim(result)
+        result.locked = self.locked if self.locked != base[2] else theirs.locked
+        changed_both = base[1] != mine[1] and base[1] != their_state[1]
+        return result, changed_both and mine[1] != their_state[1]
+
+
+def _key(version: Version) -> tuple:
+    """What tells two versions apart across saves: when, by whom, what."""
+    return (version.created, version.origin, version.text)
+
+
+def _trim(section: SectionState) -> None:
+    """Beyond MAX_VERSIONS, drop the oldest but the first, never the current one."""
+    while len(section.versions) > MAX_VERSIONS:
+        drop = 1 if section.current != 1 else 2
+        del section.versions[drop]
+        if section.current > drop:
+            section.current -= 1
+
 
 def heading(index: int, title: str) -> str:
     """The level-1 heading of the index-th section: 一、指导思想."""
@@ -128,6 +171,11 @@ class Draft:
     mode: str = "composer"
     id: str = ""
     created: float = field(default_factory=time.time)
+    revision: int = 0  # the stored revision this draft was read at or last saved as
+    # What the store last had of it (see snapshot), the base of a merge with a later save.
+    base: tuple | None = field(default=None, repr=False, compare=False)
+    # The sections whose text the last save found changed here and in another save since.
+    conflicts: list[str] = field(default_factory=list, repr=False, compare=False)
 
     @classmethod
     def new(cls, profile: Profile, outline: Outline, preamble: str, mode: str) -> Draft:
@@ -150,8 +198,9 @@ class Draft:
         """The sections a whole-plan (re)generation writes: every one not locked."""
         return [i for i, s in enumerate(self.sections) if not s.locked]
 
-    def to_dict(self, findings: list | None = None) -> dict:
-        data = {
+    def head(self) -> dict:
+        """Everything but the sections."""
+        return {
             "id": self.id,
             "title": self.title,
             "topic": self.topic,
@@ -159,18 +208,44 @@ class Draft:
             "created": self.created,
             "profile": self.profile.model_dump(),
             "preamble": self.preamble,
-            "sections": [
-                {
-                    "heading": h,
-                    "text": s.text,
-                    "passages": [asdict(p) for p in (s.version.passages if s.version else [])],
-                    **asdict(s),
-                }
-                for h, s in zip(self.headings(), self.sections, strict=True)
-            ],
             "author": self.author,
             "date": self.date,
         }
+
+    def snapshot(self) -> tuple:
+        return self.head(), tuple(s.state() for s in self.sections)
+
+    def rebase(self, theirs: Draft) -> None:
+        """Take in a save of this draft made since it was read (theirs): for the head and
+        each section, the side that changed it wins; a section both sides changed keeps the
+        versions of both, ours current, and is named in conflicts. Without a base (a draft
+        not read from the store) nothing counts as unchanged."""
+        base_head, base_sections = self.base or ({}, ())
+        if len(theirs.sections) != len(self.sections):
+            return  # another outline: cannot happen to one draft id; ours stands
+        if self.head() == base_head:
+            self.title, self.topic, self.mode = theirs.title, theirs.topic, theirs.mode
+            self.profile, self.preamble = theirs.profile, theirs.preamble
+        empty = ((), None, False)
+        self.conflicts = []
+        for i, (mine, other) in enumerate(zip(self.sections, theirs.sections, strict=True)):
+            base = base_sections[i] if i < len(base_sections) else empty
+            self.sections[i], both = mine.merged(base, other)
+            if both:
+                self.conflicts.append(heading(i, mine.title))
+        self.revision = theirs.revision
+
+    def to_dict(self, findings: list | None = None) -> dict:
+        data = self.head()
+        data["sections"] = [
+            {
+                "heading": h,
+                "text": s.text,
+                "passages": [asdict(p) for p in (s.version.passages if s.version else [])],
+                **s.to_dict(),
+            }
+            for h, s in zip(self.headings(), self.sections, strict=True)
+        ]
         if findings is not None:
             data["findings"] = [f.to_dict() for f in findings]
         return data
@@ -190,4 +265,5 @@ class Draft:
             mode=data.get("mode", "composer"),
             id=data.get("id", ""),
             created=data.get("created", time.time()),
+            revision=data.get("revision", 0),
         )

@@ -1,8 +1,10 @@
 """Persistence of drafts (with every section version) behind one small interface.
 
 SQLite in WAL mode under the data folder by default; a PostgreSQL store only has to implement
-DraftStore. A draft is stored whole as JSON: it is small (tens of kB with all its versions) and
-always read and written whole.
+DraftStore. A draft is kept as a head row (title, profile, revision) and one row per section,
+so a save rewrites only the sections that changed. Every save states the revision it read: one
+made after another save of the same draft takes that save in (Draft.rebase) and never
+overwrites it.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from rag.errors import DraftNotFound, PlanError
 from rag.plan.draft import Draft
 
 _DRAFT_ID = re.compile(r"[0-9a-f]{12}")
+SCHEMA_VERSION = 1  # PRAGMA user_version; 0 was one JSON body per draft (drafts, deleted_drafts)
 
 
 def new_draft_id() -> str:
@@ -44,19 +47,14 @@ class DraftInfo:
     filled: int = 0  # sections with text
     sections: int = 0
 
-    @classmethod
-    def from_row(cls, draft_id: str, title: str, updated: float, body: str) -> DraftInfo:
-        data = json.loads(body)
-        sections = data.get("sections", [])
-        filled = sum(1 for s in sections if str(s.get("text", "")).strip())
-        return cls(draft_id, title, updated, data.get("mode", ""), filled, len(sections))
-
 
 class DraftStore(Protocol):
     """Where drafts live; every method commits before it returns."""
 
     def save(self, draft: Draft) -> str:
-        """Insert or replace the draft (giving it an id if it has none); returns the id."""
+        """Insert the draft (giving it an id) or update it from the revision it was read at,
+        taking in any save made since (the sections both changed are named in
+        draft.conflicts); returns the id. The draft is then at the new revision."""
 
     def load(self, draft_id: str) -> Draft:
         """The draft, or DraftNotFound."""
@@ -75,7 +73,8 @@ class DraftStore(Protocol):
 
 
 class SQLiteDraftStore:
-    """Drafts in one SQLite file; a connection per call, so any thread may use it."""
+    """Drafts in one SQLite file; a connection per call, so any thread (and any process) may
+    use it: a save holds the file's write lock from reading the revision to writing."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
@@ -87,12 +86,10 @@ class SQLiteDraftStore:
         was removed while the app runs: the store is then empty, never broken."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(self.path, timeout=10)
+            db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
             db.execute("PRAGMA busy_timeout=10000")
-            if not db.execute(
-                "SELECT 1 FROM sqlite_master WHERE name = 'deleted_drafts'"
-            ).fetchone():
-                _create_tables(db)
+            if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                _migrate(db)
         except (OSError, sqlite3.Error) as e:
             raise PlanError(f"无法打开草稿库：{e}。请检查数据目录的磁盘空间和写入权限。") from e
         return db
@@ -100,79 +97,180 @@ class SQLiteDraftStore:
     def save(self, draft: Draft) -> str:
         if not draft.id:
             draft.id = new_draft_id()
-        body = json.dumps(draft.to_dict(), ensure_ascii=False)
-        now = time.time()
         try:
-            with self._lock, self._connect() as db:
-                db.execute(
-                    "INSERT INTO drafts (id, title, body, created, updated) VALUES (?, ?, ?, ?, ?)"
-                    " ON CONFLICT(id) DO UPDATE SET title=excluded.title, body=excluded.body,"
-                    " updated=excluded.updated",
-                    (draft.id, draft.title, body, draft.created, now),
-                )
+            with self._lock, _transaction(self._connect()) as db:
+                row = db.execute("SELECT revision FROM draft WHERE id = ?", (draft.id,)).fetchone()
+                stored = row[0] if row else 0
+                draft.conflicts = []
+                if stored != draft.revision:
+                    draft.rebase(_read(db, draft.id))
+                _write(db, draft, stored + 1)
         except sqlite3.Error as e:
             raise PlanError(f"草稿保存失败：{e}。请检查数据目录的磁盘空间和写入权限。") from e
+        draft.revision = stored + 1
+        draft.base = draft.snapshot()
         return draft.id
 
     def load(self, draft_id: str) -> Draft:
         if not is_draft_id(draft_id):  # never echoed: it may be anything a link carried
             raise DraftNotFound("找不到草稿：链接中的草稿编号不对。请从“我的草稿”中打开草稿。")
-        with self._connect() as db:
-            row = db.execute("SELECT body FROM drafts WHERE id = ?", (draft_id,)).fetchone()
-        if row is None:
+        db = self._connect()
+        try:
+            draft = _read(db, draft_id, deleted=False)
+        finally:
+            db.close()
+        if draft is None:
             raise DraftNotFound(f"找不到草稿 {draft_id}：它可能已被删除。")
-        return Draft.from_dict(json.loads(row[0]))
+        draft.base = draft.snapshot()
+        return draft
 
-    def _infos(self, query: str) -> list[DraftInfo]:
-        with self._connect() as db:
-            return [DraftInfo.from_row(*row) for row in db.execute(query).fetchall()]
+    def _infos(self, deleted: bool) -> list[DraftInfo]:
+        db = self._connect()
+        try:
+            rows = db.execute(
+                "SELECT id, title, COALESCE(deleted, updated), mode, filled, sections FROM draft"
+                f" WHERE deleted IS {'NOT ' if deleted else ''}NULL"
+                " ORDER BY COALESCE(deleted, updated) DESC"
+            ).fetchall()
+        finally:
+            db.close()
+        return [DraftInfo(*row) for row in rows]
 
     def list(self) -> list[DraftInfo]:
-        return self._infos("SELECT id, title, updated, body FROM drafts ORDER BY updated DESC")
+        return self._infos(deleted=False)
 
     def delete(self, draft_id: str) -> None:
         now = time.time()
-        with self._lock, self._connect() as db:
-            db.execute("DELETE FROM deleted_drafts WHERE deleted < ?", (now - TRASH_DAYS * 86400,))
+        with self._lock, _transaction(self._connect()) as db:
+            old = [
+                r[0]
+                for r in db.execute(
+                    "SELECT id FROM draft WHERE deleted < ?", (now - TRASH_DAYS * 86400,)
+                )
+            ]
+            for gone in old:
+                db.execute("DELETE FROM draft_section WHERE draft_id = ?", (gone,))
+                db.execute("DELETE FROM draft WHERE id = ?", (gone,))
             db.execute(
-                "INSERT OR REPLACE INTO deleted_drafts"
-                " SELECT id, title, body, created, updated, ? FROM drafts WHERE id = ?",
-                (now, draft_id),
+                "UPDATE draft SET deleted = ? WHERE id = ? AND deleted IS NULL", (now, draft_id)
             )
-            db.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))
 
     def deleted(self) -> list[DraftInfo]:
-        return self._infos(
-            "SELECT id, title, deleted, body FROM deleted_drafts ORDER BY deleted DESC"
-        )
+        return self._infos(deleted=True)
 
     def restore(self, draft_id: str) -> None:
-        with self._lock, self._connect() as db:
+        with self._lock, _transaction(self._connect()) as db:
             moved = db.execute(
-                "INSERT OR REPLACE INTO drafts (id, title, body, created, updated)"
-                " SELECT id, title, body, created, updated FROM deleted_drafts WHERE id = ?",
-                (draft_id,),
+                "UPDATE draft SET deleted = NULL WHERE id = ? AND deleted IS NOT NULL", (draft_id,)
             ).rowcount
-            db.execute("DELETE FROM deleted_drafts WHERE id = ?", (draft_id,))
         if not moved:
             raise DraftNotFound("回收站里没有这份草稿：它可能已被恢复或已过保留期。")
 
 
-def _create_tables(db: sqlite3.Connection) -> None:
+class _transaction:
+    """BEGIN IMMEDIATE (the write lock at once, so no other save reads the same revision) …
+    COMMIT, or ROLLBACK on an error; the connection is then closed unless told not to."""
+
+    def __init__(self, db: sqlite3.Connection, *, close: bool = True):
+        self.db, self.close = db, close
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.db.execute("BEGIN IMMEDIATE")
+        return self.db
+
+    def __exit__(self, kind, error, trace) -> None:
+        try:
+            self.db.execute("ROLLBACK" if kind else "COMMIT")
+        finally:
+            if self.close:
+                self.db.close()
+
+
+def _read(db: sqlite3.Connection, draft_id: str, deleted: bool | None = None) -> Draft | None:
+    where = {None: "", False: " AND deleted IS NULL", True: " AND deleted IS NOT NULL"}[deleted]
+    row = db.execute(
+        f"SELECT head, revision FROM draft WHERE id = ?{where}", (draft_id,)
+    ).fetchone()
+    if row is None:
+        return None
+    data = json.loads(row[0])
+    data["revision"] = row[1]
+    data["sections"] = [
+        json.loads(body)
+        for (body,) in db.execute(
+            "SELECT body FROM draft_section WHERE draft_id = ? ORDER BY idx", (draft_id,)
+        )
+    ]
+    return Draft.from_dict(data)
+
+
+def _write(db: sqlite3.Connection, draft: Draft, revision: int) -> None:
+    """The head row and the sections whose stored text differs (the rest are not rewritten);
+    saving a draft also takes it out of the trash, where another window may have put it."""
+    filled = sum(1 for s in draft.sections if s.text.strip())
+    db.execute(
+        "INSERT INTO draft (id, revision, title, head, mode, filled, sections, created, updated)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
+        " revision=excluded.revision, title=excluded.title, head=excluded.head,"
+        " mode=excluded.mode, filled=excluded.filled, sections=excluded.sections,"
+        " updated=excluded.updated, deleted=NULL",
+        (
+            draft.id,
+            revision,
+            draft.title,
+            json.dumps(draft.head(), ensure_ascii=False),
+            draft.mode,
+            filled,
+            len(draft.sections),
+            draft.created,
+            time.time(),
+        ),
+    )
+    stored = dict(db.execute("SELECT idx, body FROM draft_section WHERE draft_id = ?", (draft.id,)))
+    for i, section in enumerate(draft.sections):
+        body = json.dumps(section.to_dict(), ensure_ascii=False)
+        if stored.get(i) != body:
+            db.execute(
+                "INSERT OR REPLACE INTO draft_section (draft_id, idx, body) VALUES (?, ?, ?)",
+                (draft.id, i, body),
+            )
+    db.execute(
+        "DELETE FROM draft_section WHERE draft_id = ? AND idx >= ?", (draft.id, len(draft.sections))
+    )
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Make the tables, taking over the drafts of schema 0 (one JSON body per draft, deleted
+    ones in a table of their own) when the file has them."""
     db.execute("PRAGMA journal_mode=WAL")
-    with db:
+    with _transaction(db, close=False):
+        if db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+            return  # another connection migrated meanwhile
         db.execute(
-            "CREATE TABLE IF NOT EXISTS drafts ("
-            " id TEXT PRIMARY KEY, title TEXT NOT NULL, body TEXT NOT NULL,"
-            " created REAL NOT NULL, updated REAL NOT NULL)"
+            "CREATE TABLE IF NOT EXISTS draft ("
+            " id TEXT PRIMARY KEY, revision INTEGER NOT NULL, title TEXT NOT NULL,"
+            " head TEXT NOT NULL, mode TEXT NOT NULL, filled INTEGER NOT NULL,"
+            " sections INTEGER NOT NULL, created REAL NOT NULL, updated REAL NOT NULL,"
+            " deleted REAL)"
         )
         db.execute(
-            "CREATE TABLE IF NOT EXISTS deleted_drafts ("
-            " id TEXT PRIMARY KEY, title TEXT NOT NULL, body TEXT NOT NULL,"
-            " created REAL NOT NULL, updated REAL NOT NULL, deleted REAL NOT NULL)"
+            "CREATE TABLE IF NOT EXISTS draft_section ("
+            " draft_id TEXT NOT NULL, idx INTEGER NOT NULL, body TEXT NOT NULL,"
+            " PRIMARY KEY (draft_id, idx))"
         )
-
-
-def open_draft_store(settings) -> DraftStore:
-    """The configured draft store (SQLite under the data folder)."""
-    return SQLiteDraftStore(Path(settings.data_dir) / "drafts.sqlite3")
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        old = []
+        if "drafts" in tables:
+            old += db.execute("SELECT body, updated, NULL FROM drafts").fetchall()
+        if "deleted_drafts" in tables:
+            old += db.execute("SELECT body, updated, deleted FROM deleted_drafts").fetchall()
+        for body, updated, deleted in old:
+            draft = Draft.from_dict(json.loads(body))
+            _write(db, draft, 1)
+            db.execute(
+                "UPDATE draft SET updated = ?, deleted = ? WHERE id = ?",
+                (updated, deleted, draft.id),
+            )
+        db.execute("DROP TABLE IF EXISTS drafts")
+        db.execute("DROP TABLE IF EXISTS deleted_drafts")
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
