@@ -87,7 +87,8 @@ def cmd_ingest(args) -> int:
     paths = args.paths or [settings.corpus_dir] + [
         d for d in [upload_dir(settings)] if d.exists() and any(d.iterdir())
     ]
-    report = ingest(paths, store, rebuild=args.rebuild)
+    with store.writing():  # not while the app saves or deletes an upload
+        report = ingest(paths, store, rebuild=args.rebuild)
     print(report.summary())
     print(f"索引中共有 {store.count()} 个片段。")
     return 0

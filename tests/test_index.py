@@ -174,6 +174,26 @@ def test_server_mode_ingest_and_search(tmp_path, folder, chroma_server):
     assert not (tmp_path / "local" / "chroma").exists()
 
 
+def test_a_server_whose_library_is_gone_gets_the_servers_rebuild_steps(tmp_path, chroma_server):
+    import chromadb
+
+    from rag.errors import IndexError_
+
+    settings = Settings(
+        chroma_host="127.0.0.1",
+        chroma_port=chroma_server,
+        embedding="hash",
+        data_dir=tmp_path / "local",
+    )
+    store = ChunkStore.open(settings, HashEmbeddingFunction())
+    chromadb.HttpClient(host="127.0.0.1", port=chroma_server).delete_collection(store.name)
+    with pytest.raises(IndexError_) as failure:
+        store.count()
+    message = str(failure.value)
+    assert "PLAN_CHROMA_HOST" in message and "ingest --rebuild" in message
+    assert "chroma 文件夹" not in message  # the local index's steps would mislead here
+
+
 def test_unreachable_server_is_a_clear_error(tmp_path):
     env = {"PLAN_CHROMA_HOST": "127.0.0.1", "PLAN_CHROMA_PORT": str(free_port())}
     out = run_cli("search", "双拥", env=env)

@@ -219,6 +219,62 @@ def test_a_failed_resave_keeps_the_earlier_saved_upload(store, settings, monkeyp
     assert path.exists() and path.read_text(encoding="utf-8") == before
 
 
+def test_a_resave_whose_index_write_fails_part_way_gives_the_earlier_chunks_back(
+    store, settings, monkeypatch
+):
+    import rag.index.store as chunk_store
+    from rag.errors import IndexError_
+
+    preview = fire_preview()
+    path, _ = save_upload(preview, store, settings)
+    before = path.read_text(encoding="utf-8")
+    found = [h.id for h in Retriever(store).search(UNIQUE_QUERY, k=5, mode="bm25")]
+    assert found
+    real_add, calls = chunk_store._add, []
+
+    def vectors_fail_once(collection, rows):
+        calls.append(collection.name)
+        if collection.name.endswith("_vectors") and calls.count(collection.name) == 1:
+            raise ValueError("disk I/O error")  # after the old chunks went, the new half-written
+        real_add(collection, rows)
+
+    monkeypatch.setattr(chunk_store, "_add", vectors_fail_once)
+    with pytest.raises(IndexError_):
+        save_upload(replace(preview, title="幸福社区消防计划（修订）"), store, settings)
+    assert path.read_text(encoding="utf-8") == before
+    assert [d.doc_id for d in list_uploads(settings)] == [path.stem]
+    assert [h.id for h in Retriever(store).search(UNIQUE_QUERY, k=5, mode="bm25")] == found
+
+
+def test_the_library_write_lock_holds_writers_of_other_processes_off(store, settings):
+    import subprocess
+    import sys
+
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, sys, time\n"
+            "f = open(sys.argv[1], 'a'); fcntl.flock(f, fcntl.LOCK_EX)\n"
+            "print('locked', flush=True); time.sleep(1.5); fcntl.flock(f, fcntl.LOCK_UN)\n"
+            "time.sleep(5)",
+            str(store.lock_path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        asked = time.monotonic()
+        with store.writing():
+            assert time.monotonic() - asked > 1.0  # it waited for the other process
+            with store.writing():  # re-entrant within the thread (an upload's save)
+                pass
+    finally:
+        holder.kill()
+        holder.wait()
+
+
 # Path guard
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from rag.library.corpus import CorpusDoc, load_path
 from rag.library.loaders import SUPPORTED_SUFFIXES
 from rag.library.uploads import UploadPreview, upload_document, upload_path, write_upload
 from rag.text.tokens import TOKENIZER_VERSION, tokenize
+
+log = logging.getLogger(__name__)
 
 # Bumped when what is stored per chunk changes: every source is then written again.
 INDEX_LAYOUT = "chunks+piece-vectors+community-type-2"
@@ -175,35 +178,47 @@ def ingest(paths: list[Path], store: ChunkStore, rebuild: bool = False) -> Inges
 def save_upload(preview: UploadPreview, store: ChunkStore, settings) -> tuple[Path, IngestReport]:
     """Write the reviewed upload as a corpus file and index it; returns (path, ingest report).
 
-    When indexing fails the folder is left as it was: a new file is removed, and a file the
-    same text saved earlier (with other labels) gets its earlier content back; the index keeps
-    none of the chunks (ChunkStore.replace_sources), so nothing is retrieved that the list of
-    uploads does not show.
+    Holds the library's write lock throughout. When indexing fails the folder and the index are
+    left as they were: a new file is removed (ChunkStore.replace_sources keeps none of its
+    chunks, so nothing is retrieved that the list of uploads does not show), and a file the same
+    text saved earlier (with other labels) gets its earlier content and chunks back.
     """
     doc = upload_document(preview)
     path = upload_path(doc.doc_id, settings)
-    previous = path.read_bytes() if path.exists() else None
-    write_upload(doc, settings)  # a file that cannot be written stops here, before the index
-    try:
-        report = ingest([path], store)
-    except Exception:
-        if previous is None:
-            path.unlink(missing_ok=True)
-        else:
-            path.write_bytes(previous)
-        raise
+    with store.writing():
+        previous = path.read_bytes() if path.exists() else None
+        write_upload(doc, settings)  # a file that cannot be written stops here, before the index
+        try:
+            report = ingest([path], store)
+        except Exception:
+            if previous is None:
+                path.unlink(missing_ok=True)
+            else:
+                path.write_bytes(previous)
+                _reindex_previous(path, store)
+            raise
     return path, report
+
+
+def _reindex_previous(path: Path, store: ChunkStore) -> None:
+    """After a failed re-save, the earlier file's chunks back; when the index cannot take them
+    either, the file stays listed and `python -m rag ingest` indexes it once the index works."""
+    try:
+        ingest([path], store)
+    except Exception:
+        log.warning("could not re-index %s after a failed save", path.name, exc_info=True)
 
 
 def delete_upload(doc_id: str, store: ChunkStore, settings) -> int:
     """Remove an upload's chunks, then its file; returns the chunks removed."""
     path = upload_path(doc_id, settings)
-    removed = store.delete_source(doc_id)
-    try:
-        path.unlink(missing_ok=True)
-    except OSError as e:  # e.g. a folder in its place
-        raise PlanError(
-            f"{doc_id} 已从范文库索引中移除，但文件无法删除（{e.strerror or type(e).__name__}）："
-            "请管理员检查上传文件夹。"
-        ) from e
+    with store.writing():
+        removed = store.delete_source(doc_id)
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as e:  # e.g. a folder in its place
+            raise PlanError(
+                f"{doc_id} 已从范文库索引中移除，但文件无法删除（{e.strerror or type(e).__name__}）："
+                "请管理员检查上传文件夹。"
+            ) from e
     return removed

