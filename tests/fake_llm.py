@@ -52,6 +52,7 @@ class FakeLLM:
     authorizations: list[str] = field(default_factory=list)  # each request's Authorization
     in_flight: int = 0  # requests being answered right now
     max_in_flight: int = 0  # the most answered at once since the last reset
+    abandoned: int = 0  # streams the client hung up on before their end
 
     def __post_init__(self):
         self._lock = threading.Lock()
@@ -84,6 +85,7 @@ class FakeLLM:
             self.requests.clear()
             self.authorizations.clear()
             self.max_in_flight = 0
+            self.abandoned = 0
 
     def _enter(self) -> None:
         with self._lock:
@@ -181,7 +183,13 @@ def _handler(fake: FakeLLM):
                     self.close_connection = True
                     self.connection.shutdown(2)
                     return
-                self._event(_delta(body, {"content": piece}))
+                try:
+                    self._event(_delta(body, {"content": piece}))
+                except OSError:  # the client went away: stop writing, count it
+                    with fake._lock:
+                        fake.abandoned += 1
+                    self.close_connection = True
+                    return
                 time.sleep(rule.piece_delay)
             self._event(_delta(body, {}, finish="stop"))
             if (body.get("stream_options") or {}).get("include_usage"):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import re
 import threading
+import time
 
 import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
@@ -23,7 +24,7 @@ from rag.drafting.model.prompts import (
 from rag.drafting.model.providers import llm_config, make_llm_config
 from rag.drafting.model.stream import stream_chat, visible_text
 from rag.drafting.model.writer import ModelWriter, tidy
-from rag.drafting.pipeline import draft_sections, new_draft, regenerate_section
+from rag.drafting.pipeline import draft_sections, new_draft, regenerate_section, run_with_events
 from rag.drafting.writer import DraftCallbacks
 from rag.errors import ConfigError
 from rag.index.embeddings import HashEmbeddingFunction
@@ -279,6 +280,54 @@ def test_sections_are_drafted_in_parallel_up_to_the_limit(fake_llm, hash_index, 
     for texts in recorder.texts.values():
         assert len(texts) >= 5
         assert all(b.startswith(a) for a, b in itertools.pairwise(texts))
+
+
+def test_a_page_that_stops_listening_stops_the_model_calls(fake_llm, hash_index):
+    from contextlib import closing
+
+    _, _, retriever = hash_index
+    # Long slow answers: without cancelling, the two in flight would stream for 40 s and the
+    # other sections would then be asked for too.
+    fake_llm.add(reply="（一）按期完成各项任务。" * 100, piece_chars=4, piece_delay=0.1)
+    writer = writer_for(fake_llm, concurrency=2)
+    d = new_draft(make_profile(PROFILE), writer)
+
+    def work(callbacks):
+        draft_sections(d, retriever=retriever, writer=writer, callbacks=callbacks)
+
+    with closing(run_with_events(work, poll=0.01)) as events:
+        for event, _, _ in events:
+            if event == "text":
+                break  # the script was stopped or rerun: the page is gone
+    deadline = time.monotonic() + 10
+    while (fake_llm.in_flight or fake_llm.abandoned < 2) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert fake_llm.abandoned == 2 and fake_llm.in_flight == 0
+    time.sleep(0.5)
+    assert len(fake_llm.requests) == 2  # no section started after the page left
+    assert all(not s.versions for s in d.sections)
+
+
+def test_streamed_text_reaches_the_page_a_few_times_a_second_and_whole_at_the_end(
+    fake_llm, hash_index
+):
+    _, _, retriever = hash_index
+    reply = "（一）按期完成各项任务。" * 40
+    fake_llm.add(reply=reply, piece_chars=2, piece_delay=0.005)
+    writer = writer_for(fake_llm)
+    d = new_draft(make_profile(PROFILE), writer)
+
+    def work(callbacks):
+        draft_sections(d, retriever=retriever, writer=writer, callbacks=callbacks, indices=[2])
+
+    started = time.monotonic()
+    seen = list(run_with_events(work, poll=0.01, text_every=0.25))
+    took = time.monotonic() - started
+    texts = [p for e, _, p in seen if e == "text"]
+    assert seen[-1][0] == "done" and seen[-1][2].text == reply
+    # one text per quarter second at most (the stream had 240 pieces)
+    assert 1 <= len(texts) <= took / 0.25 + 2
+    assert all(b.startswith(a) for a, b in itertools.pairwise(texts))
 
 
 def test_reasoning_never_reaches_the_plan_or_the_stream(fake_llm, hash_index):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from contextlib import closing
 from functools import partial
 
 import pandas as pd
@@ -273,21 +274,24 @@ def _generate(draft: Draft, new: bool) -> None:
             draft, retriever=retriever, writer=section_writer, callbacks=callbacks, indices=indices
         )
 
-    for event, index, payload in run_with_events(work):
-        if event == "text":
-            slots[index].text(payload)
-        elif event == "started":
-            slots[index].caption("正在生成……")
-        else:
-            _save_drafted(store, draft, new)  # saved before the section shows as done
-            done += 1
-            if event == "done" and payload.complete:
-                slots[index].text(payload.text)
+    # closing(): a rerun or a stop of this script (the user went elsewhere) ends the loop
+    # with an exception, and closing the events then stops the model calls behind them.
+    with closing(run_with_events(work)) as events:
+        for event, index, payload in events:
+            if event == "text":
+                slots[index].text(payload)
+            elif event == "started":
+                slots[index].caption("正在生成……")
             else:
-                message = payload.error if event == "done" else payload
-                slots[index].error(literal(message))
-                state.flash("warning", f"{heads[index]}：{message}")
-            progress.progress(done / len(indices), text=f"已完成 {done}/{len(indices)} 节")
+                _save_drafted(store, draft, new)  # saved before the section shows as done
+                done += 1
+                if event == "done" and payload.complete:
+                    slots[index].text(payload.text)
+                else:
+                    message = payload.error if event == "done" else payload
+                    slots[index].error(literal(message))
+                    state.flash("warning", f"{heads[index]}：{message}")
+                progress.progress(done / len(indices), text=f"已完成 {done}/{len(indices)} 节")
     draft.mode = section_writer.name
     _save_drafted(store, draft, new)
     if new and not _in_url(draft):
@@ -463,9 +467,10 @@ def section_view(draft: Draft, index: int, findings) -> None:
             )
 
         try:
-            for event, _, payload in run_with_events(work):
-                if event == "text":
-                    slot.text(payload)
+            with closing(run_with_events(work)) as events:  # closed: the model call stops
+                for event, _, payload in events:
+                    if event == "text":
+                        slot.text(payload)
         except NoMoreVariants as e:
             st.warning(literal(e))
             return

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 from rag.drafting.common import key_dates_passage, preamble
-from rag.drafting.writer import DraftCallbacks, SectionJob, SectionWriter
+from rag.drafting.writer import Cancelled, DraftCallbacks, SectionJob, SectionWriter
 from rag.errors import PlanError
 from rag.plan.draft import Draft, Passage, Version, heading
 from rag.plan.outlines import Outline, load_outlines
@@ -27,15 +28,23 @@ PER_PRIORITY = 2  # passages retrieved by each priority's own words
 
 
 class QueueCallbacks(DraftCallbacks):
-    """Puts every hook call on a queue as (event, index, payload) for another thread."""
+    """Puts every hook call on a queue as (event, index, payload) for another thread; once
+    `cancelled` is set, a section starting or streaming raises Cancelled instead."""
 
-    def __init__(self, events: queue.Queue):
+    def __init__(self, events: queue.Queue, cancelled: threading.Event | None = None):
         self.events = events
+        self.cancelled = cancelled or threading.Event()
+
+    def _check(self) -> None:
+        if self.cancelled.is_set():
+            raise Cancelled
 
     def section_started(self, index: int) -> None:
+        self._check()  # no request goes out for a result nobody will see
         self.events.put(("started", index, None))
 
     def section_text(self, index: int, text: str) -> None:
+        self._check()
         self.events.put(("text", index, text))
 
     def section_done(self, index: int, version: Version) -> None:
@@ -45,29 +54,58 @@ class QueueCallbacks(DraftCallbacks):
         self.events.put(("failed", index, message))
 
 
+TEXT_EVERY = 0.25  # seconds between two texts of one section shown while it streams
+
+
 def run_with_events(
-    work: Callable[[DraftCallbacks], object], poll: float = 0.05
+    work: Callable[[DraftCallbacks], object],
+    poll: float = 0.05,
+    text_every: float = TEXT_EVERY,
+    clock: Callable[[], float] = time.monotonic,
 ) -> Iterator[tuple]:
     """Run work(callbacks) in a thread and yield its events in this one (a UI's own thread).
 
-    The work's exception, if any, is raised here after the last event.
+    A streaming section's text is yielded at most every `text_every` seconds, the newest
+    only (each showing re-sends the whole text to the browser; a token each would send the
+    section hundreds of times over); a section's done or failed event replaces any text not
+    yet yielded. Closing the generator early (the page stopped listening) cancels the work:
+    its sections stop at their next text and no new one starts. The work's exception, if any,
+    is raised here after the last event.
     """
     events: queue.Queue = queue.Queue()
+    cancelled = threading.Event()
     failure: list[BaseException] = []
 
     def target() -> None:
         try:
-            work(QueueCallbacks(events))
+            work(QueueCallbacks(events, cancelled))
+        except Cancelled:
+            pass
         except BaseException as e:  # handed to the caller's thread below
             failure.append(e)
 
     thread = threading.Thread(target=target, daemon=True)
     thread.start()
-    while thread.is_alive() or not events.empty():
-        try:
-            yield events.get(timeout=poll)
-        except queue.Empty:
-            continue
+    pending: dict[int, str] = {}  # the newest text of each section, not yet yielded
+    shown: dict[int, float] = {}
+    try:
+        while thread.is_alive() or not events.empty() or pending:
+            try:
+                event, index, payload = events.get(timeout=poll)
+            except queue.Empty:
+                event = None
+            if event == "text":
+                pending[index] = payload
+            elif event is not None:
+                pending.pop(index, None)
+                yield event, index, payload
+            now = clock()
+            quiet = not thread.is_alive() and events.empty()
+            for i in [i for i in pending if quiet or now - shown.get(i, -text_every) >= text_every]:
+                shown[i] = now
+                yield "text", i, pending.pop(i)
+    finally:
+        cancelled.set()
     if failure:
         raise failure[0]
 

@@ -59,6 +59,12 @@ class SectionWriter(Protocol):
     def write(self, job: SectionJob, on_text: Callable[[str], None] | None = None) -> Version: ...
 
 
+class Cancelled(BaseException):
+    """Raised in a writer's thread by a progress hook once nobody listens for the results any
+    more (the user left the page or started something else): a BaseException, so that it
+    passes every `except Exception` in a writer, closes the model's stream and stops the run."""
+
+
 class DraftCallbacks:
     """Progress hooks; each does nothing unless overridden (the UI and CLI implement them)."""
 
