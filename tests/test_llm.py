@@ -300,11 +300,12 @@ def test_a_page_that_stops_listening_stops_the_model_calls(fake_llm, hash_index)
             if event == "text":
                 break  # the script was stopped or rerun: the page is gone
     deadline = time.monotonic() + 10
-    while (fake_llm.in_flight or fake_llm.abandoned < 2) and time.monotonic() < deadline:
+    while (fake_llm.in_flight or not fake_llm.abandoned) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert fake_llm.abandoned == 2 and fake_llm.in_flight == 0
     time.sleep(0.5)
-    assert len(fake_llm.requests) == 2  # no section started after the page left
+    # Every request that went out was hung up on at its next piece, none came after.
+    assert fake_llm.in_flight == 0
+    assert 1 <= fake_llm.abandoned == len(fake_llm.requests) <= 2
     assert all(not s.versions for s in d.sections)
 
 
