@@ -42,6 +42,8 @@ bench: install
 	$(BIN)/python bench/bench_retrieval.py
 	$(BIN)/python bench/bench_drafting.py
 	$(BIN)/python bench/bench_app.py
+	$(BIN)/python bench/bench_load.py
+	$(BIN)/python bench/fault_matrix.py
 
 # The drafting quality report: data/eval/profiles.json drafted offline, findings by kind.
 eval: install index

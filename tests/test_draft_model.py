@@ -245,3 +245,17 @@ def test_to_dict_shows_each_sections_heading_text_and_current_passages():
     ]
     assert data["sections"][1]["text"] == "" and data["sections"][1]["passages"] == []
     assert data["author"] == "阳光社区居民委员会"
+
+
+def test_a_whole_plan_run_cut_off_names_the_sections_it_did_not_write():
+    d = draft()
+    d.sections[0].add(Version("旧的指导思想。", "composer"))
+    d.sections[0].versions[0].created -= 60
+    d.begin_run([0, 1, 2])
+    assert d.unfinished() == [0, 1, 2]
+    d.sections[1].add(Version("新写的。", "model"))
+    assert d.unfinished() == [0, 2]
+    again = Draft.from_dict(d.to_dict())  # kept with the draft
+    assert again.unfinished() == [0, 2]
+    d.end_run()
+    assert d.unfinished() == [] and Draft.from_dict(d.to_dict()).run is None

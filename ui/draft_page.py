@@ -268,6 +268,7 @@ def _generate(draft: Draft, new: bool) -> None:
         slots[i] = st.empty()
         slots[i].caption("等待中……")
     done = 0
+    draft.begin_run(indices)  # saved with the first section: a cut-off run can be told
 
     def work(callbacks):
         draft_sections(
@@ -293,6 +294,7 @@ def _generate(draft: Draft, new: bool) -> None:
                     state.flash("warning", f"{heads[index]}：{message}")
                 progress.progress(done / len(indices), text=f"已完成 {done}/{len(indices)} 节")
     draft.mode = section_writer.name
+    draft.end_run()
     _save_drafted(store, draft, new)
     if new and not _in_url(draft):
         raise PlanError("没有一节生成出内容（各节的原因见上）。")
@@ -390,6 +392,10 @@ def section_view(draft: Draft, index: int, findings) -> None:
         )
         if version and version.error:
             st.error(literal(version.error))
+        elif version is None:
+            st.info(
+                "本节还没有内容（起草可能被中断了）：可点击“重新生成”，或直接在下面的框中填写。"
+            )
         slot = st.empty()
         key = state.section_key("text", draft.id, index, len(section.versions), section.current)
         slot.text_area(
@@ -559,6 +565,15 @@ def page() -> None:
     if st.button("全部重新生成", key="regen_all", help="重新生成所有未锁定的章节"):
         generate(draft)
         st.rerun()
+    if unfinished := draft.unfinished():
+        heads = draft.headings()
+        st.warning(
+            literal(
+                f"上一次生成没有写完：{'、'.join(heads[i] for i in unfinished)}（页面被刷新、"
+                "服务器重启或生成出错）。这些节保留着原来的内容（新草稿中为空），可点击各节的“重新生成”补上；"
+                "如果另一个窗口仍在生成，请稍后刷新。"
+            )
+        )
     if draft.preamble:
         st.text(draft.preamble)
     findings = check_draft(draft, outline_of(draft.profile))

@@ -171,6 +171,8 @@ class Draft:
     mode: str = "composer"
     id: str = ""
     created: float = field(default_factory=time.time)
+    # A whole-plan run under way, or cut off before its end: when it began, which sections.
+    run: dict | None = None
     revision: int = 0  # the stored revision this draft was read at or last saved as
     # What the store last had of it (see snapshot), the base of a merge with a later save.
     base: tuple | None = field(default=None, repr=False, compare=False)
@@ -210,7 +212,27 @@ class Draft:
             "preamble": self.preamble,
             "author": self.author,
             "date": self.date,
+            "run": self.run,
         }
+
+    def begin_run(self, indices: list[int]) -> None:
+        self.run = {"started": time.time(), "sections": list(indices)}
+
+    def end_run(self) -> None:
+        self.run = None
+
+    def unfinished(self) -> list[int]:
+        """The sections a whole-plan run began and did not write (it was cut off: a refresh,
+        a restart, a failure); a section with a newer version than the run's start is done."""
+        if not self.run:
+            return []
+        started = self.run["started"]
+        return [
+            i
+            for i in self.run["sections"]
+            if not self.sections[i].versions
+            or max(v.created for v in self.sections[i].versions) < started
+        ]
 
     def snapshot(self) -> tuple:
         return self.head(), tuple(s.state() for s in self.sections)
@@ -226,6 +248,7 @@ class Draft:
         if self.head() == base_head:
             self.title, self.topic, self.mode = theirs.title, theirs.topic, theirs.mode
             self.profile, self.preamble = theirs.profile, theirs.preamble
+            self.run = theirs.run
         empty = ((), None, False)
         self.conflicts = []
         for i, (mine, other) in enumerate(zip(self.sections, theirs.sections, strict=True)):
@@ -266,4 +289,5 @@ class Draft:
             id=data.get("id", ""),
             created=data.get("created", time.time()),
             revision=data.get("revision", 0),
+            run=data.get("run"),
         )
