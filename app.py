@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import draft_page, drafts_page, library_page, settings, state
+from ui import draft_page, drafts_page, library_page, settings, state, style
 
 
 def main() -> None:
     st.set_page_config(page_title="社区工作计划助手", page_icon="📝", layout="wide")
+    style.apply()
     state.init_state()
     settings.sidebar()
     st.title("社区工作计划助手")

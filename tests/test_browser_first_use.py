@@ -63,3 +63,23 @@ def test_saving_an_edit_of_the_last_section_is_confirmed_in_view(server, browser
     wait_ready(page)
     moved = page.get_by_label("正文").nth(4).bounding_box()["y"] - top_before
     assert abs(moved) < 200, moved  # the page stays where the user was
+
+
+def test_the_file_uploader_speaks_chinese(server, browser):
+    page = browser.new_page()
+    page.goto(server.url)
+    wait_ready(page)
+    page.locator('[data-testid="stSidebar"]').get_by_text("范文库", exact=True).click()
+    zone = page.locator('[data-testid="stFileUploaderDropzone"]')
+    zone.wait_for()
+
+    def drawn(selector: str) -> tuple[str, str]:
+        """The element's own text size, and the text drawn after it by the page's CSS."""
+        return zone.locator(selector).first.evaluate(
+            "e => [getComputedStyle(e).fontSize, getComputedStyle(e, '::after').content]"
+        )
+
+    button = drawn('button [data-testid="stMarkdownContainer"] p')
+    hint = drawn('[data-testid="stFileUploaderDropzoneInstructions"] span')
+    assert button == ["0px", '"选择文件"']  # "Upload" hidden, Chinese shown
+    assert hint[0] == "0px" and "每个文件不超过 5 MB" in hint[1]  # not "5MB per file"
