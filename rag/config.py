@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     chroma_host: str | None = None
     chroma_port: int | None = None
     collection: str = "plan_chunks"
+    # Drafts in PostgreSQL (postgresql://user:password@host:5432/db); unset: SQLite in data_dir.
+    database_url: SecretStr | None = None
     embedding: Literal["auto", "e5", "hash"] = "auto"
     # The model endpoint; with none of these set, plans are drafted offline by the composer.
     llm_provider: str | None = None

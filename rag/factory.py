@@ -57,9 +57,14 @@ def open_library(
     return Library(store, Retriever(store))
 
 
-def open_draft_store(settings: Settings) -> DraftStore:
-    """The configured draft store (SQLite under the data folder)."""
-    return SQLiteDraftStore(Path(settings.data_dir) / "drafts.sqlite3")
+def open_draft_store(settings: Settings, owner: str = "") -> DraftStore:
+    """The configured draft store, scoped to an owner ("" without accounts): PostgreSQL when
+    PLAN_DATABASE_URL is set, else SQLite under the data folder."""
+    if settings.database_url:
+        from rag.plan.pgstore import PostgresDraftStore
+
+        return PostgresDraftStore(settings.database_url.get_secret_value(), owner)
+    return SQLiteDraftStore(Path(settings.data_dir) / "drafts.sqlite3", owner)
 
 
 @dataclass(frozen=True)

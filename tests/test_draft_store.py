@@ -159,16 +159,17 @@ def test_a_save_rewrites_only_the_sections_that_changed(tmp_path):
     for section in draft.sections:
         section.add(Version("初稿。", "composer"))
     store.save(draft)
-
-    def rowids() -> list[int]:
-        with sqlite3.connect(path) as db:
-            return [r[0] for r in db.execute("SELECT rowid FROM draft_section ORDER BY idx")]
-
-    before = rowids()
+    with sqlite3.connect(path) as db:  # every row written to draft_section is logged
+        db.execute("CREATE TABLE written (idx INTEGER)")
+        for event in ("INSERT", "UPDATE"):
+            db.execute(
+                f"CREATE TRIGGER log_{event} AFTER {event} ON draft_section"
+                " BEGIN INSERT INTO written VALUES (new.idx); END"
+            )
     draft.sections[1].edit("只改第二节。")
     store.save(draft)
-    after = rowids()
-    assert after[0] == before[0] and after[1] != before[1]
+    with sqlite3.connect(path) as db:
+        assert [r[0] for r in db.execute("SELECT idx FROM written")] == [1]
 
 
 def test_drafts_of_the_first_schema_are_taken_over(tmp_path):
@@ -204,3 +205,28 @@ def test_drafts_of_the_first_schema_are_taken_over(tmp_path):
     assert [d.id for d in store.deleted()] == [trashed.id]
     store.restore(trashed.id)
     assert {d.id for d in store.list()} == {old.id, trashed.id}
+
+
+def test_a_store_scoped_to_an_owner_never_shows_or_changes_anothers_drafts(tmp_path):
+    import pytest
+
+    from rag.errors import DraftNotFound
+
+    store = SQLiteDraftStore(tmp_path / "drafts.sqlite3")
+    alice, bob = store.scoped("alice"), store.scoped("bob")
+    draft = a_draft()
+    draft.sections[0].add(Version("甲的指导思想。", "composer"))
+    draft_id = alice.save(draft)
+    assert [d.id for d in alice.list()] == [draft_id]
+    assert bob.list() == [] and store.list() == []  # nor the owner-less store of one user
+    with pytest.raises(DraftNotFound):
+        bob.load(draft_id)  # a copied link opens nothing
+    stolen = alice.load(draft_id)
+    stolen.sections[0].edit("乙改的。")
+    with pytest.raises(DraftNotFound):
+        bob.save(stolen)  # nor can a save reach it
+    bob.delete(draft_id)
+    with pytest.raises(DraftNotFound):
+        bob.restore(draft_id)
+    assert alice.load(draft_id).sections[0].text == "甲的指导思想。"
+    assert bob.deleted() == [] and alice.deleted() == []
