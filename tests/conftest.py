@@ -8,6 +8,8 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -151,3 +153,59 @@ def browser():
         b = launch(p)
         yield b
         b.close()
+
+
+# ---- PostgreSQL (tests/postgres.py) --------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL server on 127.0.0.1 for the session."""
+    from tests.postgres import PostgresServer, pg_bin
+
+    if pg_bin() is None:
+        pytest.skip("PostgreSQL is not installed here (.ci/run installs Debian's postgresql)")
+    server = PostgresServer(free_port()).start()
+    yield server
+    server.stop()
+
+
+# ---- a Chroma server (`chroma run`) ----------------------------------------------------------
+
+
+@pytest.fixture
+def chroma_server(tmp_path):
+    exe = chroma_executable()
+    if exe is None:
+        pytest.skip("the chroma command is not installed")
+    port = free_port()
+    log = (tmp_path / "chroma.log").open("w")
+    proc = subprocess.Popen(
+        [
+            exe,
+            "run",
+            "--path",
+            str(tmp_path / "server"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1)
+            break
+        except OSError:
+            if proc.poll() is not None:
+                pytest.fail((tmp_path / "chroma.log").read_text())
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("chroma server did not start")
+    yield port
+    proc.terminate()
+    proc.wait(timeout=30)

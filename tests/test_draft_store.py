@@ -1,10 +1,24 @@
-"""The draft store: what it keeps of a section's versions, and deleted drafts kept for restoring."""
+"""The draft store, against SQLite and a real PostgreSQL alike: what it keeps of a section's
+versions, deleted drafts kept for restoring, saves from several windows, owners. (What only
+one of them has, the files of SQLite and its first layout, is tested on its own.)"""
 
 from __future__ import annotations
+
+import pytest
 
 from rag.plan.draft import MAX_VERSIONS, Draft, SectionState, Version
 from rag.plan.profile import make_profile
 from rag.plan.store import SQLiteDraftStore
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store(request, tmp_path):
+    """An empty store of each kind."""
+    if request.param == "sqlite":
+        return SQLiteDraftStore(tmp_path / "drafts.sqlite3")
+    from rag.plan.pgstore import PostgresDraftStore
+
+    return PostgresDraftStore(request.getfixturevalue("postgres").new_database())
 
 
 def a_draft() -> Draft:
@@ -13,8 +27,7 @@ def a_draft() -> Draft:
     return Draft("阳光社区2027年双拥工作计划", "shuangyong", profile, "", sections)
 
 
-def test_versions_per_section_are_bounded_keeping_the_first_and_the_newest(tmp_path):
-    store = SQLiteDraftStore(tmp_path / "drafts.sqlite3")
+def test_versions_per_section_are_bounded_keeping_the_first_and_the_newest(store):
     draft = a_draft()
     section = draft.sections[1]
     section.add(Version("第一稿", "composer"))
@@ -34,12 +47,11 @@ def test_versions_per_section_are_bounded_keeping_the_first_and_the_newest(tmp_p
     assert kept.undo() and kept.text == f"第{3 * MAX_VERSIONS - 2}稿"
 
 
-def test_a_deleted_draft_waits_in_the_trash_and_comes_back_whole(tmp_path):
+def test_a_deleted_draft_waits_in_the_trash_and_comes_back_whole(store):
     import pytest
 
     from rag.errors import DraftNotFound
 
-    store = SQLiteDraftStore(tmp_path / "drafts.sqlite3")
     draft = a_draft()
     draft.sections[0].add(Version("坚持以人民为中心。", "composer"))
     draft_id = store.save(draft)
@@ -78,8 +90,7 @@ def test_a_store_whose_files_were_removed_while_running_starts_again_empty(tmp_p
     assert store.list() == [] and store.load(store.save(a_draft())).title
 
 
-def test_saves_from_two_windows_that_changed_different_sections_keep_both(tmp_path):
-    store = SQLiteDraftStore(tmp_path / "drafts.sqlite3")
+def test_saves_from_two_windows_that_changed_different_sections_keep_both(store):
     draft = a_draft()
     for section in draft.sections:
         section.add(Version("初稿。", "composer"))
@@ -100,8 +111,7 @@ def test_saves_from_two_windows_that_changed_different_sections_keep_both(tmp_pa
     assert kept.revision == 3
 
 
-def test_a_section_changed_in_two_windows_keeps_both_texts_and_says_so(tmp_path):
-    store = SQLiteDraftStore(tmp_path / "drafts.sqlite3")
+def test_a_section_changed_in_two_windows_keeps_both_texts_and_says_so(store):
     draft = a_draft()
     draft.sections[1].add(Version("初稿。", "composer"))
     draft_id = store.save(draft)
@@ -128,10 +138,9 @@ def test_a_section_changed_in_two_windows_keeps_both_texts_and_says_so(tmp_path)
     assert store.load(draft_id).sections[1].text == "重新生成的文字。"
 
 
-def test_saves_racing_from_many_threads_lose_no_edit(tmp_path):
+def test_saves_racing_from_many_threads_lose_no_edit(store):
     import threading
 
-    store = SQLiteDraftStore(tmp_path / "drafts.sqlite3")
     draft_id = store.save(a_draft())
 
     def edit(index: int) -> None:
@@ -150,26 +159,51 @@ def test_saves_racing_from_many_threads_lose_no_edit(tmp_path):
         assert [v.text for v in kept.sections[i].versions] == [f"窗口{i}第{n}稿" for n in range(8)]
 
 
-def test_a_save_rewrites_only_the_sections_that_changed(tmp_path):
-    import sqlite3
+def log_section_writes(store) -> callable:
+    """Log every row written to draft_section (by a trigger); returns a reader of the log."""
+    if isinstance(store, SQLiteDraftStore):
+        import sqlite3
 
-    path = tmp_path / "drafts.sqlite3"
-    store = SQLiteDraftStore(path)
+        connect = lambda: sqlite3.connect(store.path)  # noqa: E731
+        statements = [
+            "CREATE TABLE written (idx INTEGER)",
+            *(
+                f"CREATE TRIGGER log_{event} AFTER {event} ON draft_section"
+                " BEGIN INSERT INTO written VALUES (new.idx); END"
+                for event in ("INSERT", "UPDATE")
+            ),
+        ]
+    else:
+        import psycopg
+
+        connect = lambda: psycopg.connect(store.url)  # noqa: E731
+        statements = [
+            "CREATE TABLE written (idx INTEGER)",
+            "CREATE FUNCTION log_write() RETURNS trigger AS $$ BEGIN"
+            " INSERT INTO written VALUES (NEW.idx); RETURN NEW; END $$ LANGUAGE plpgsql",
+            "CREATE TRIGGER log_write AFTER INSERT OR UPDATE ON draft_section"
+            " FOR EACH ROW EXECUTE FUNCTION log_write()",
+        ]
+    with connect() as db:
+        for statement in statements:
+            db.execute(statement)
+
+    def written() -> list[int]:
+        with connect() as db:
+            return [r[0] for r in db.execute("SELECT idx FROM written").fetchall()]
+
+    return written
+
+
+def test_a_save_rewrites_only_the_sections_that_changed(store):
     draft = a_draft()
     for section in draft.sections:
         section.add(Version("初稿。", "composer"))
     store.save(draft)
-    with sqlite3.connect(path) as db:  # every row written to draft_section is logged
-        db.execute("CREATE TABLE written (idx INTEGER)")
-        for event in ("INSERT", "UPDATE"):
-            db.execute(
-                f"CREATE TRIGGER log_{event} AFTER {event} ON draft_section"
-                " BEGIN INSERT INTO written VALUES (new.idx); END"
-            )
+    written = log_section_writes(store)
     draft.sections[1].edit("只改第二节。")
     store.save(draft)
-    with sqlite3.connect(path) as db:
-        assert [r[0] for r in db.execute("SELECT idx FROM written")] == [1]
+    assert written() == [1]
 
 
 def test_drafts_of_the_first_schema_are_taken_over(tmp_path):
@@ -207,12 +241,11 @@ def test_drafts_of_the_first_schema_are_taken_over(tmp_path):
     assert {d.id for d in store.list()} == {old.id, trashed.id}
 
 
-def test_a_store_scoped_to_an_owner_never_shows_or_changes_anothers_drafts(tmp_path):
+def test_a_store_scoped_to_an_owner_never_shows_or_changes_anothers_drafts(store):
     import pytest
 
     from rag.errors import DraftNotFound
 
-    store = SQLiteDraftStore(tmp_path / "drafts.sqlite3")
     alice, bob = store.scoped("alice"), store.scoped("bob")
     draft = a_draft()
     draft.sections[0].add(Version("甲的指导思想。", "composer"))
@@ -230,3 +263,57 @@ def test_a_store_scoped_to_an_owner_never_shows_or_changes_anothers_drafts(tmp_p
         bob.restore(draft_id)
     assert alice.load(draft_id).sections[0].text == "甲的指导思想。"
     assert bob.deleted() == [] and alice.deleted() == []
+
+
+def test_a_database_of_an_earlier_schema_step_is_migrated_and_keeps_its_drafts(store):
+    """The store's schema steps are versioned: a database that ran only the first step (drafts
+    without owners) gets the rest when opened, and its drafts are the owner-less user's."""
+    import json
+
+    from rag.plan.store import MIGRATIONS
+
+    draft = a_draft()
+    draft.id = "0123456789ab"
+    draft.sections[0].add(Version("第一步时保存的。", "composer"))
+    rows = [
+        (
+            "INSERT INTO draft (id, revision, title, head, mode, filled, sections, created,"
+            " updated) VALUES (?, 1, ?, ?, 'composer', 1, 2, 1.0, 2.0)",
+            (draft.id, draft.title, json.dumps(draft.head(), ensure_ascii=False)),
+        ),
+        *(
+            (
+                "INSERT INTO draft_section (draft_id, idx, body) VALUES (?, ?, ?)",
+                (draft.id, i, json.dumps(s.to_dict(), ensure_ascii=False)),
+            )
+            for i, s in enumerate(draft.sections)
+        ),
+    ]
+    if isinstance(store, SQLiteDraftStore):
+        import sqlite3
+
+        earlier = store.path.with_name("earlier.sqlite3")
+        with sqlite3.connect(earlier) as db:
+            for statement in MIGRATIONS[0]:
+                db.execute(statement)
+            for sql, params in rows:
+                db.execute(sql, params)
+            db.execute("PRAGMA user_version = 1")
+    else:
+        import psycopg
+
+        server, own = store.url.rsplit("/", 1)
+        earlier = f"{server}/early_{own}"
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as db:
+            db.execute(f"CREATE DATABASE early_{own}")
+        with psycopg.connect(earlier) as db:
+            for statement in MIGRATIONS[0]:
+                db.execute(statement)
+            for sql, params in rows:
+                db.execute(sql.replace("?", "%s"), params)
+            db.execute("CREATE TABLE plan_schema (version INTEGER NOT NULL)")
+            db.execute("INSERT INTO plan_schema VALUES (1)")
+    migrated = type(store)(earlier)
+    assert [d.id for d in migrated.list()] == [draft.id]
+    assert migrated.load(draft.id).sections[0].text == "第一步时保存的。"
+    assert migrated.scoped("alice").list() == []

@@ -3,8 +3,6 @@
 import json
 import shutil
 import subprocess
-import time
-import urllib.request
 
 import pytest
 
@@ -14,7 +12,7 @@ from rag.index.embeddings import HashEmbeddingFunction
 from rag.index.ingest import ingest
 from rag.index.retrieve import Retriever
 from rag.index.store import ChunkStore
-from tests.conftest import CORPUS, PYTHON, chroma_executable, free_port, run_cli
+from tests.conftest import CORPUS, PYTHON, free_port, run_cli
 
 SAMPLE = ["shuangyong_01.md", "jindu_02.md", "seed_08.md"]
 
@@ -114,44 +112,6 @@ print(json.dumps([h.topic for h in hits]))
     out = subprocess.run([PYTHON, "-c", script], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)[0] == "jindu"
-
-
-@pytest.fixture
-def chroma_server(tmp_path):
-    exe = chroma_executable()
-    if exe is None:
-        pytest.skip("the chroma command is not installed")
-    port = free_port()
-    log = (tmp_path / "chroma.log").open("w")
-    proc = subprocess.Popen(
-        [
-            exe,
-            "run",
-            "--path",
-            str(tmp_path / "server"),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1)
-            break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail((tmp_path / "chroma.log").read_text())
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("chroma server did not start")
-    yield port
-    proc.terminate()
-    proc.wait(timeout=30)
 
 
 def test_server_mode_ingest_and_search(tmp_path, folder, chroma_server):
