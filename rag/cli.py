@@ -43,6 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--offline", action="store_true", help="不调用模型，用范文离线组合起草")
     p.add_argument("--out", type=Path, help="写入文件（.docx、.md 或 .txt）")
     p.add_argument("--json", action="store_true", help="输出 JSON：各节正文、所引范文和检查结果")
+    p.add_argument(
+        "--previous", type=Path, help="本社区上年的计划或总结（.docx/.txt/.md），作为首要依据"
+    )
 
     p = sub.add_parser("export", help="把 draft --json 保存的草稿导出为 .docx、.md 或 .txt")
     p.add_argument("draft", type=Path, help="draft --json 输出的 JSON 文件")
@@ -174,7 +177,13 @@ def cmd_draft(args) -> int:
     else:
         print(f"使用模型 {config.label} 起草，各节并行生成 …", file=sys.stderr)
     writer = make_writer(config)
-    draft = new_draft(profile, writer)
+    previous = None
+    if args.previous:
+        from rag.drafting.previous import read_previous_file
+
+        previous = read_previous_file(args.previous, outline_of(profile), profile.year)
+        print(f"上年计划：{len(previous.covered())} 节可作为首要依据。", file=sys.stderr)
+    draft = new_draft(profile, writer, previous)
     draft_sections(draft, retriever=library.retriever, writer=writer, callbacks=_Progress(draft))
     findings = check_draft(draft, outline_of(profile))
     if args.json:

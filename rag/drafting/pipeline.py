@@ -13,11 +13,12 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
-from rag.drafting.common import key_dates_passage, preamble
+from rag.drafting.common import key_dates_passage, preamble, previous_passage
 from rag.drafting.writer import DraftCallbacks, SectionJob, SectionWriter
 from rag.errors import PlanError
 from rag.plan.draft import Draft, Passage, Version, heading
 from rag.plan.outlines import Outline, load_outlines
+from rag.plan.previous import PreviousPlan, with_known_names
 from rag.plan.profile import Profile
 from rag.text.zh import sentence_key, sentences
 
@@ -76,10 +77,14 @@ def outline_of(profile: Profile) -> Outline:
     return load_outlines()[profile.topic]
 
 
-def new_draft(profile: Profile, writer: SectionWriter) -> Draft:
-    """An empty draft for a profile: title, preamble and the outline's sections."""
+def new_draft(
+    profile: Profile, writer: SectionWriter, previous: PreviousPlan | None = None
+) -> Draft:
+    """An empty draft for a profile: title, preamble and the outline's sections; with last
+    year's own plan, the profile knows that plan's names."""
     outline = outline_of(profile)
-    return Draft.new(profile, outline, preamble(profile, outline), writer.name)
+    profile = with_known_names(profile, previous)
+    return Draft.new(profile, outline, preamble(profile, outline), writer.name, previous)
 
 
 def section_query(outline: Outline, index: int, profile: Profile, instruction: str = "") -> str:
@@ -201,6 +206,8 @@ def _jobs(draft, indices, retriever, writer, instruction: str = ""):
             used |= {p.id for p in passages}
         if role == "安排":
             passages.insert(0, key_dates_passage(outline, draft.profile.year))
+        if draft.previous and draft.previous.text_for(i):
+            passages.insert(0, previous_passage(draft.previous, i, draft.profile))
         yield SectionJob(
             profile=draft.profile,
             outline=outline,

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 
 from rag.errors import PlanError
 from rag.plan.outlines import Outline
+from rag.plan.previous import PreviousPlan
 from rag.plan.profile import Profile, make_profile
 from rag.text.clean import strip_control
 from rag.text.zh import cn_numeral
@@ -128,12 +129,20 @@ class Draft:
     mode: str = "composer"
     id: str = ""
     created: float = field(default_factory=time.time)
+    previous: PreviousPlan | None = None  # last year's own plan: this draft's first source
 
     @classmethod
-    def new(cls, profile: Profile, outline: Outline, preamble: str, mode: str) -> Draft:
+    def new(
+        cls,
+        profile: Profile,
+        outline: Outline,
+        preamble: str,
+        mode: str,
+        previous: PreviousPlan | None = None,
+    ) -> Draft:
         sections = [SectionState(s.title, s.role, s.purpose, s.length) for s in outline.sections]
         title = outline.plan_title(profile.community, profile.year)
-        return cls(title, outline.key, profile, preamble, sections, mode)
+        return cls(title, outline.key, profile, preamble, sections, mode, previous=previous)
 
     @property
     def author(self) -> str:
@@ -170,6 +179,7 @@ class Draft:
             ],
             "author": self.author,
             "date": self.date,
+            "previous": self.previous.to_dict() if self.previous else None,
         }
         if findings is not None:
             data["findings"] = [f.to_dict() for f in findings]
@@ -190,4 +200,5 @@ class Draft:
             mode=data.get("mode", "composer"),
             id=data.get("id", ""),
             created=data.get("created", time.time()),
+            previous=PreviousPlan.from_dict(data.get("previous")),
         )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rag.drafting.common import key_dates_passage
+from rag.drafting.common import is_previous, key_dates_passage
 from rag.drafting.composer.adapt import Adapter
 from rag.drafting.writer import SectionJob
 from rag.errors import NoMoreVariants
@@ -21,7 +21,7 @@ from rag.plan.outlines import CLOSING, KeyDate, Outline, load_outlines, schedule
 from rag.plan.profile import Profile
 from rag.plan.specifics import LEADING_GROUP, RATE, rate_name
 from rag.text.tokens import tokenize, word_frequency
-from rag.text.zh import cn_numeral, parse_heading, sentence_key, sentences
+from rag.text.zh import cn_numeral, parse_heading, sentence_key, sentences, unnumbered
 
 MAX_SUBITEMS = 4
 
@@ -181,8 +181,11 @@ class Composer:
     concurrency = 1
     unretrieved_roles = frozenset({"安排", "情况"})  # built from key dates and the profile
 
-    def __init__(self, outlines: dict[str, Outline] | None = None):
+    def __init__(
+        self, outlines: dict[str, Outline] | None = None, variety: BatchVariety | None = None
+    ):
         self.outlines = outlines
+        self.variety = variety
 
     def adapter(
         self, profile: Profile, outline: Outline, shared_terms: frozenset[str] | None = None
@@ -213,6 +216,9 @@ class Composer:
             raise _exhausted(section.title)
         else:
             ordered = _round_robin(fresh) + _round_robin([u for u in units if u.id in avoid])
+        if self.variety is not None:  # what earlier plans of the batch said comes last
+            ordered.sort(key=lambda u: self.variety.used(unit_text(u)))
+        ordered.sort(key=lambda u: not is_previous(u.passage))  # last year's own plan first
         lead: list[str] = []
         items: list[tuple[str, list[str], list[str]]] = []
         if section.role == "目标" and not _has_situation(job.outline):
@@ -236,7 +242,7 @@ class Composer:
                 break
             if (items or prose) and size + unit.size() > 1.5 * section.length:
                 continue
-            if only_preferred and unit.is_item != want_items:
+            if only_preferred and unit.is_item != want_items and not is_previous(unit.passage):
                 continue
             if unit.heading and any(_similar_heading(unit.heading, h) for h, _, _ in items):
                 continue
@@ -275,6 +281,8 @@ class Composer:
         if avoid and set(used) in job.earlier_unit_sets:
             raise _exhausted(section.title)
         text = layout(lead, prose, items)
+        if self.variety is not None:
+            self.variety.add(text)
         passages = [p for p in job.passages if any(u.startswith(p.id + "#") for u in used)]
         return Version(
             text,
@@ -317,6 +325,7 @@ class Composer:
             # 有党员名单 or 发展党员 is not taken for it
             names = [w for w in core if len(w) >= 2 and not any(w in o and w != o for o in core)]
             need = min(2, len(names))
+            used = self.variety.used if self.variety is not None else (lambda s: 0)
             scored = sorted(
                 (
                     (len(want & toks), s)
@@ -326,7 +335,7 @@ class Composer:
                     and term in s  # about this priority, not near it
                     and sum(w in s for w in names) >= need
                 ),
-                key=lambda x: -x[0],
+                key=lambda x: (-x[0], used(x[1])),
             )
             body: list[str] = []
             for score, s in scored[:3]:
@@ -371,18 +380,21 @@ class Composer:
         knows the calendar, not this community's arrangements); it may be given any time.
         """
         outline, year = job.outline, job.profile.year
-        layouts = ("month", "quarter")
+        previous = next((p for p in job.passages if is_previous(p)), None)
+        layouts = ("previous", "month", "quarter") if previous else ("month", "quarter")
         variant = len([u for u in job.avoid_units if u.startswith("schedule:")])
         asked = _asked_for(job.instruction)
         if variant >= len(layouts) and not asked:
             raise NoMoreVariants(
-                "“时间安排”的两种排法（按月份、按季度）都已用过：可以直接编辑本节，"
+                "“时间安排”的几种排法（上年计划、按月份、按季度）都已用过：可以直接编辑本节，"
                 "或在修改要求中写明要补充的安排。"
             )
         layout_name = layouts[variant % len(layouts)] if not asked else "month"
         entries, closing = schedule_entries(outline, year)
         target = _asked_date([kd for _, kd in entries], asked) if asked else None
-        if layout_name == "month":
+        if layout_name == "previous":
+            lines = self._previous_schedule(job, previous, entries)
+        elif layout_name == "month":
             lines = [
                 f"（{cn_numeral(i + 1)}）{when}：{_named(kd)}{kd.activity}"
                 + (_details(asked) if kd is target else "")
@@ -408,11 +420,47 @@ class Composer:
         return Version(
             "\n".join(lines),
             self.origin,
-            passages=[source],
+            passages=[previous, source] if layout_name == "previous" else [source],
             model=self.name,
             units=[f"schedule:{layout_name}" + (f":{asked}" if asked else "")],
             instruction=job.instruction,
         )
+
+    def _previous_schedule(self, job: SectionJob, previous: Passage, entries) -> list[str]:
+        """Last year's schedule carried over (its own lines, dates moved) with the type's key
+        dates it does not cover, in calendar order."""
+        adapter = self.adapter(job.profile, job.outline, job.shared_terms)
+        lines: list[tuple[int, str]] = []
+        for line in previous.text.split("\n"):
+            parts = [a for s in sentences(unnumbered(line)) if (a := adapter.sentence(s))]
+            if parts:
+                month = re.search(r"(\d{1,2})月", line)
+                lines.append((int(month[1]) if month else 13, "".join(parts)))
+        lines += [
+            (kd.month, f"{when}：{_named(kd)}{kd.activity}")
+            for when, kd in entries
+            if when not in previous.text
+            and not any(_similar(kd.name, line) for line in previous.text.split("\n"))
+        ]
+        lines.sort(key=lambda x: x[0])
+        return [f"（{cn_numeral(n)}）{text}" for n, (_, text) in enumerate(lines, 1)]
+
+
+class BatchVariety:
+    """The sentences earlier plans of one batch used, so that the next plan prefers others
+    (two communities' plans then share few sentences)."""
+
+    def __init__(self):
+        self.counts: dict[str, int] = {}
+
+    def used(self, text: str) -> int:
+        """How often the sentences of a text were used by earlier plans of the batch."""
+        return sum(self.counts.get(sentence_key(s), 0) for s in sentences(text))
+
+    def add(self, text: str) -> None:
+        for s in sentences(text.replace("\n", "。")):
+            key = sentence_key(unnumbered(s))
+            self.counts[key] = self.counts.get(key, 0) + 1
 
 
 def _named(kd: KeyDate) -> str:
