@@ -178,9 +178,10 @@ def mark_figures(text: str, profile: Profile) -> str:
             continue
         if not m[3] and not m[2]:  # a bare number (a list number, a code) is no figure
             continue
-        clause = re.split(r"[，。；：\n]", text[: m.start()])[-1]
-        after = re.split(r"[，。；：、和及\n]", text[m.end() :])[0]
-        new = _new_value(clause[-12:] + "|" + after[:8], m[3] or "", profile)
+        # what the figure counts: the words right before it or right after it
+        before = re.split(r"[，。；：、和及与\n\d]", text[: m.start()])[-1][-10:]
+        after = re.split(r"[，。；：、和及与\n\d]", text[m.end() :])[0][:8]
+        new = _new_value(f"{before}|{after}", m[3] or "", profile)
         out.append(text[last : m.start()])
         if new is not None:
             out.append(new + (m[2] if m[2] and new == m[1] else "") + (m[3] or ""))
