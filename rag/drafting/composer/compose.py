@@ -24,6 +24,7 @@ from rag.text.tokens import tokenize, word_frequency
 from rag.text.zh import cn_numeral, parse_heading, sentence_key, sentences, unnumbered
 
 MAX_SUBITEMS = 4
+MIN_SHARED_SENTENCE = 12  # shorter sentences (加强组织领导。) may be any plan's
 
 
 def _exhausted(title: str) -> NoMoreVariants:
@@ -170,6 +171,10 @@ def unit_text(unit: Unit) -> str:
     return unit.heading + "".join(unit.body)
 
 
+def _whole_text(unit: Unit) -> str:
+    return "\n".join([unit_text(unit), *unit.subitems])
+
+
 class Composer:
     """Writes sections from passages by rules; deterministic for a profile and corpus."""
 
@@ -246,6 +251,8 @@ class Composer:
                 continue
             if unit.heading and any(_similar_heading(unit.heading, h) for h, _, _ in items):
                 continue
+            if self.variety is not None and not self.variety.allows(_whole_text(unit)):
+                continue  # another plan of the batch says too much of it already
             if said_once & (topics := _once_topics(unit)):
                 continue  # one leading group, one funding item, one value per rate
             if any(_similar(unit_text(unit), other) for other in chosen):
@@ -255,6 +262,8 @@ class Composer:
             if not body and not subs:
                 continue
             seen.update(k for s in body + subs for k in _keys(s))
+            if self.variety is not None:
+                self.variety.add("\n".join([unit.heading, *body, *subs]))
             said_once |= topics
             chosen.append(unit_text(unit))
             used.append(unit.id)
@@ -305,8 +314,11 @@ class Composer:
             for u in units
             for part in (*u.body, *u.subitems)
             for s in sentences(part)
-            # no bare sub-heading, nothing that leans on a sentence it would stand without
-            if ((split := _split_heading(s))[1] or not split[0]) and not REFERS_BACK.match(s)
+            # no bare sub-heading, nothing that leans on a sentence it would stand without,
+            # nothing another section says
+            if ((split := _split_heading(s))[1] or not split[0])
+            and not REFERS_BACK.match(s)
+            and sentence_key(s) not in job.used_sentences
         ]
         taken: set[str] = set()  # sentences used for a priority
         stated: set[str] = set()  # facts stated under a priority
@@ -326,6 +338,7 @@ class Composer:
             names = [w for w in core if len(w) >= 2 and not any(w in o and w != o for o in core)]
             need = min(2, len(names))
             used = self.variety.used if self.variety is not None else (lambda s: 0)
+            allowed = self.variety.allows if self.variety is not None else (lambda s: True)
             scored = sorted(
                 (
                     (len(want & toks), s)
@@ -338,7 +351,7 @@ class Composer:
                 key=lambda x: (-x[0], used(x[1])),
             )
             body: list[str] = []
-            for score, s in scored[:3]:
+            for score, s in [x for x in scored if allowed(x[1])][:3]:
                 if score >= 2 and len(body) < 2 and not any(_similar(s, b) for b in body):
                     body.append(s)
             taken.update(body)
@@ -447,20 +460,51 @@ class Composer:
 
 
 class BatchVariety:
-    """The sentences earlier plans of one batch used, so that the next plan prefers others
-    (two communities' plans then share few sentences)."""
+    """What the plans of one batch said, so that they do not copy each other: the next plan
+    prefers sentences fewer plans used, and takes no sample sentence that would make more than
+    MAX_SHARED of its sentences (so far, and at least of MIN_SIZE) the same as an earlier
+    plan's; what is then missing is marked 【待补充】 like anything the library cannot give."""
+
+    MAX_SHARED = 0.3
+    MIN_SIZE = 12  # sentences: a plan's first ones may be shared before it has many
 
     def __init__(self):
         self.counts: dict[str, int] = {}
+        self.plans: list[set[str]] = []
+        self.current: set[str] = set()
+
+    def start_plan(self) -> None:
+        """The sentences added from now on are another plan's."""
+        if self.current:
+            self.plans.append(self.current)
+        self.current = set()
 
     def used(self, text: str) -> int:
         """How often the sentences of a text were used by earlier plans of the batch."""
-        return sum(self.counts.get(sentence_key(s), 0) for s in sentences(text))
+        return sum(self.counts.get(k, 0) for k in sample_keys(text))
+
+    def allows(self, text: str) -> bool:
+        """Whether the current plan may say a text and still share few sentences with each
+        earlier plan."""
+        taken = self.current | sample_keys(text)
+        limit = self.MAX_SHARED * max(len(taken), self.MIN_SIZE, *map(len, self.plans[:1]))
+        return all(len(taken & plan) <= limit for plan in self.plans)
 
     def add(self, text: str) -> None:
-        for s in sentences(text.replace("\n", "。")):
-            key = sentence_key(unnumbered(s))
+        for key in sample_keys(text) - self.current:
             self.counts[key] = self.counts.get(key, 0) + 1
+            self.current.add(key)
+
+
+def sample_keys(text: str) -> set[str]:
+    """The keys of the sentences of a text that may come from a sample: long enough to tell
+    plans apart, no mark of what to fill in."""
+    return {
+        key
+        for line in text.split("\n")
+        for s in sentences(unnumbered(line))
+        if "【" not in s and len(key := sentence_key(s)) >= MIN_SHARED_SENTENCE
+    }
 
 
 def _named(kd: KeyDate) -> str:
