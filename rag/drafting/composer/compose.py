@@ -355,6 +355,8 @@ class Composer:
                 if score >= 2 and len(body) < 2 and not any(_similar(s, b) for b in body):
                     body.append(s)
             taken.update(body)
+            if self.variety is not None:
+                self.variety.add("\n".join(body))
             rest = priority[len(head) :].strip("，。； ")
             lead = [rest + "。"] if rest else []
             facts = [  # the facts about this priority's own term (独居老人 for 独居老人探访)
