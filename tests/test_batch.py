@@ -78,7 +78,8 @@ def test_xlsx_rows_and_the_template_read_back():
 
 
 def test_bad_rows_are_reported_by_row_and_field_and_do_not_stop_the_others():
-    rows = good_rows(2) + [
+    rows = [
+        *good_rows(2),
         ["坏社区", "", 2027, "双拥", "老城区", "很多", "", ""],
         ["", "", 2027, "双拥", "", "", "", ""],
         ["阳光社区", "", 2027, "双拥", "", "", "", ""],
@@ -118,7 +119,7 @@ def test_a_zip_bomb_table_is_refused_before_it_is_opened():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("xl/worksheets/sheet1.xml", b"0" * (60 * 1024 * 1024))
-    with pytest.raises(InputFileError, match="解压后超过|压缩比"):
+    with pytest.raises(InputFileError, match=r"解压后超过|压缩比"):
         table_rows(buffer.getvalue(), "a.xlsx")
 
 
@@ -140,7 +141,7 @@ def batch_setup(hash_index, tmp_path):
 def test_a_batch_writes_a_plan_per_valid_row_a_summary_and_a_zip(batch_setup):
     retriever, store, out = batch_setup
     rows = table_rows(
-        csv_bytes(good_rows(3) + [["坏社区", "", 2027, "双拥", "", "x", "", ""]]), "t.csv"
+        csv_bytes([*good_rows(3), ["坏社区", "", 2027, "双拥", "", "x", "", ""]]), "t.csv"
     )
     progress = Recorder()
     results = Batch(
@@ -227,7 +228,7 @@ def test_cli_batch(tmp_path):
     assert run_cli("ingest", str(corpus), env=env).returncode == 0
     table = tmp_path / "社区.csv"
     table.write_bytes(
-        csv_bytes(good_rows(2) + [["坏社区", "", 2027, "双拥", "", "x", "", ""]], "gbk")
+        csv_bytes([*good_rows(2), ["坏社区", "", 2027, "双拥", "", "x", "", ""]], "gbk")
     )
     out = tmp_path / "out"
     done = run_cli("batch", str(table), "--out", str(out), "--offline", "--year", "2028", env=env)

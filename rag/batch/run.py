@@ -12,18 +12,19 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import queue
 import threading
 import time
 import zipfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from rag.batch.table import TableRow
 from rag.drafting.composer.compose import BatchVariety, Composer
-from rag.drafting.pipeline import draft_sections, new_draft, outline_of
+from rag.drafting.pipeline import draft_sections, new_draft, outline_of, run_with_events
 from rag.drafting.writer import SectionWriter
 from rag.errors import DraftNotFound, PlanError
 from rag.export.files import render, safe_filename
@@ -153,6 +154,10 @@ class Batch:
             with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
                 for future in [pool.submit(self._draft, row, None) for row in todo]:
                     future.result()
+        return self.in_order()
+
+    def in_order(self) -> list[RowResult]:
+        """The results so far, in table order."""
         return [self.results[r.number] for r in self.rows if r.number in self.results]
 
     def _seed(self, variety: BatchVariety) -> None:
@@ -208,6 +213,31 @@ class Batch:
                 _save_state(self.out, self.state)
             done = len(self.results)
         self.callbacks.row_finished(result, done, len(self.rows))
+
+
+class _QueueRows(BatchCallbacks):
+    """Puts each finished row on a queue as (result, done, total) for another thread."""
+
+    def __init__(self, events: queue.Queue):
+        self.events = events
+
+    def row_finished(self, result: RowResult, done: int, total: int) -> None:
+        self.events.put((result, done, total))
+
+
+def run_with_progress(batch: Batch) -> Iterator[tuple[RowResult, int, int]]:
+    """Run a batch in a thread and yield (result, done, total) in this one (a UI's own thread)
+    as rows finish. Closing the generator early (the page was left or rerun) stops the batch
+    after the rows under way; the batch's own exception, if any, is raised here."""
+
+    def work(callbacks: BatchCallbacks) -> None:
+        batch.callbacks = callbacks
+        batch.run()
+
+    try:
+        yield from run_with_events(work, callbacks=_QueueRows)
+    finally:
+        batch.stop.set()
 
 
 def summary_rows(results: list[RowResult]) -> list[tuple]:

@@ -47,18 +47,21 @@ class QueueCallbacks(DraftCallbacks):
 
 
 def run_with_events(
-    work: Callable[[DraftCallbacks], object], poll: float = 0.05
+    work: Callable[[DraftCallbacks], object],
+    poll: float = 0.05,
+    callbacks: Callable[[queue.Queue], object] = QueueCallbacks,
 ) -> Iterator[tuple]:
     """Run work(callbacks) in a thread and yield its events in this one (a UI's own thread).
 
-    The work's exception, if any, is raised here after the last event.
+    The callbacks (built on the event queue) put the events; the work's exception, if any,
+    is raised here after the last event.
     """
     events: queue.Queue = queue.Queue()
     failure: list[BaseException] = []
 
     def target() -> None:
         try:
-            work(QueueCallbacks(events))
+            work(callbacks(events))
         except BaseException as e:  # handed to the caller's thread below
             failure.append(e)
 
