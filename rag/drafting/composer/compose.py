@@ -464,11 +464,12 @@ class Composer:
 class BatchVariety:
     """What the plans of one batch said, so that they do not copy each other: the next plan
     prefers sentences fewer plans used, and takes no sample sentence that would make more than
-    MAX_SHARED of its sentences (so far, and at least of MIN_SIZE) the same as an earlier
-    plan's; what is then missing is marked 【待补充】 like anything the library cannot give."""
+    MAX_SHARED of a full plan's sentences (FULL_PLAN, or its own when it has more) the same as
+    an earlier plan's. A small library then gives later plans fewer sample sentences: what is
+    missing is marked 【待补充】 like anything the library cannot give."""
 
     MAX_SHARED = 0.3
-    MIN_SIZE = 12  # sentences: a plan's first ones may be shared before it has many
+    FULL_PLAN = 30  # sample sentences of a full plan: the share is of at least so many
 
     def __init__(self):
         self.counts: dict[str, int] = {}
@@ -489,7 +490,7 @@ class BatchVariety:
         """Whether the current plan may say a text and still share few sentences with each
         earlier plan."""
         taken = self.current | sample_keys(text)
-        limit = self.MAX_SHARED * max(len(taken), self.MIN_SIZE, *map(len, self.plans[:1]))
+        limit = self.MAX_SHARED * max(len(taken), self.FULL_PLAN)
         return all(len(taken & plan) <= limit for plan in self.plans)
 
     def add(self, text: str) -> None:
