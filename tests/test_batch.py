@@ -19,7 +19,7 @@ from rag.config import Settings
 from rag.drafting.composer.compose import BatchVariety, Composer, sample_keys
 from rag.errors import InputFileError
 from rag.factory import open_draft_store
-from tests.conftest import run_cli, small_corpus
+from tests.conftest import cli_library, run_cli
 
 HEADER = ["社区名称", "上级单位", "年度", "计划类型", "社区类型", "户数", "工作重点", "退役军人"]
 NAMES = ["阳光", "和平", "新华", "建设", "光明", "东风"]
@@ -223,10 +223,7 @@ def test_plans_of_one_batch_do_not_copy_each_other(batch_setup):
 
 @pytest.mark.slow
 def test_cli_batch(tmp_path):
-    root = tmp_path / "lib"
-    corpus = small_corpus(root / "corpus", ("shuangyong_*.md",))
-    env = {"PLAN_DATA_DIR": str(root / "data"), "PLAN_EMBEDDING": "hash"}
-    assert run_cli("ingest", str(corpus), env=env).returncode == 0
+    env = cli_library(tmp_path / "lib")
     table = tmp_path / "社区.csv"
     table.write_bytes(
         csv_bytes([*good_rows(2), ["坏社区", "", 2027, "双拥", "", "x", "", ""]], "gbk")

@@ -23,7 +23,7 @@ from rag.plan.profile import make_profile
 from rag.plan.store import SQLiteDraftStore
 from rag.review.checks import check_draft
 from rag.text.zh import OLD_DATA
-from tests.conftest import run_cli, small_corpus
+from tests.conftest import cli_library, run_cli
 
 PREVIOUS = Path(__file__).parent / "data" / "previous_shuangyong_2025.txt"
 PROFILE = {
@@ -216,10 +216,7 @@ def test_plan_year_is_the_titles():
 
 @pytest.mark.slow
 def test_cli_draft_with_previous(tmp_path):
-    root = tmp_path / "lib"
-    corpus = small_corpus(root / "corpus", ("shuangyong_*.md",))
-    env = {"PLAN_DATA_DIR": str(root / "data"), "PLAN_EMBEDDING": "hash"}
-    assert run_cli("ingest", str(corpus), env=env).returncode == 0
+    env = cli_library(tmp_path / "lib")
     path = tmp_path / "profile.json"
     path.write_text(json.dumps(PROFILE, ensure_ascii=False), encoding="utf-8")
     done = run_cli("draft", "--profile", str(path), "--previous", str(PREVIOUS), "--json", env=env)

@@ -34,7 +34,6 @@ from rag.review.checks import check_draft
 STATE_FILE = "batch_state.json"
 SUMMARY_FILE = "汇总.xlsx"
 ZIP_FILE = "批量起草结果.zip"
-BATCH_PASSAGES = 12  # passages a section of a batch plan chooses among (a single plan: 6)
 MODEL_WORKERS = 4  # communities drafted at once by a model (each with its own sections)
 SUMMARY_HEADER = ("行号", "社区", "文件", "章节", "字数", "检查结果", "用时（秒）", "说明")
 
@@ -145,7 +144,6 @@ class Batch:
         if isinstance(writer, Composer):
             # one composer for the batch, row after row: each plan avoids what the others said
             writer.variety = BatchVariety()
-            writer.passages_per_section = BATCH_PASSAGES  # more material to vary among
             self._seed(writer.variety)
             for row in todo:
                 self._draft(row, writer)

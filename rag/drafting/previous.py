@@ -7,33 +7,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from rag.errors import InputFileError
-from rag.library.loaders import read_bytes
-from rag.library.uploads import MAX_UPLOAD_BYTES, MIN_CHARS
+from rag.library.uploads import uploaded_text
 from rag.plan.carry_over import plan_year
 from rag.plan.outlines import Outline
 from rag.plan.previous import PreviousPlan, split_previous
-from rag.text.clean import clean_text
 
 
 def read_previous(data: bytes, filename: str, outline: Outline, year: int) -> PreviousPlan:
     """Last year's plan from a file's bytes, for a plan of `year`; a Chinese InputFileError
     when it cannot be read or maps onto no section of the outline."""
-    name = f"“{Path(filename).name}”"
-    if not data:
-        raise InputFileError(f"上年计划{name}是空文件。")
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise InputFileError(
-            f"上年计划{name}太大（{len(data) / 1024 / 1024:.1f} MB），不超过 "
-            f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB。"
-        )
-    text = clean_text(read_bytes(data, filename))
-    if len(text) < MIN_CHARS:
-        raise InputFileError(f"上年计划{name}清洗后只剩 {len(text)} 个字，无法作为起草依据。")
+    text = uploaded_text(data, Path(filename).name, "上年计划")
     own_year = plan_year(text)
     previous = split_previous(text, Path(filename).name, outline, own_year or year - 1)
     if not previous.covered():
         raise InputFileError(
-            f"上年计划{name}中没有找到可对应本计划各节的标题（如“一、工作目标”“二、主要任务”）："
+            f"上年计划“{Path(filename).name}”中没有找到可对应本计划各节的标题（如“一、工作目标”“二、主要任务”）："
             "请确认上传的是按“一、二、三……”分节的计划或总结。"
         )
     return previous
