@@ -14,9 +14,9 @@ import pytest
 
 from rag.drafting.composer.compose import Composer
 from rag.drafting.model.writer import section_messages
-from rag.drafting.pipeline import _jobs, draft_sections, new_draft, outline_of
+from rag.drafting.pipeline import _jobs, draft_sections, new_draft, outline_of, regenerate_section
 from rag.drafting.previous import read_previous, read_previous_file
-from rag.errors import InputFileError
+from rag.errors import InputFileError, NoMoreVariants
 from rag.plan.carry_over import as_baseline, carry_over, mark_figures, move_date, plan_year
 from rag.plan.draft import Draft
 from rag.plan.profile import make_profile
@@ -229,3 +229,19 @@ def test_cli_draft_with_previous(tmp_path):
         "draft", "--profile", str(path), "--previous", str(tmp_path / "无.txt"), env=env
     )
     assert missing.returncode == 2 and "找不到上年计划文件" in missing.stderr
+
+
+def test_the_schedule_offers_last_years_then_the_two_key_date_layouts(hash_index):
+    _, _, retriever = hash_index
+    writer = Composer()
+    previous = read_previous_file(PREVIOUS, outline(), 2026)
+    draft = draft_sections(
+        new_draft(profile(), writer, previous), retriever=retriever, writer=writer
+    )
+    texts = [draft.sections[3].text]
+    for _ in range(2):
+        regenerate_section(draft, 3, retriever=retriever, writer=writer)
+        texts.append(draft.sections[3].text)
+    assert "2月8日前完成慰问品发放" in texts[0] and len(set(texts)) == 3
+    with pytest.raises(NoMoreVariants, match="三种排法（上年计划、按月份、按季度）"):
+        regenerate_section(draft, 3, retriever=retriever, writer=writer)

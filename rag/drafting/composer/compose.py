@@ -400,8 +400,9 @@ class Composer:
         variant = len([u for u in job.avoid_units if u.startswith("schedule:")])
         asked = _asked_for(job.instruction)
         if variant >= len(layouts) and not asked:
+            names = "、".join(_LAYOUT_NAMES[name] for name in layouts)
             raise NoMoreVariants(
-                "“时间安排”的几种排法（上年计划、按月份、按季度）都已用过：可以直接编辑本节，"
+                f"“时间安排”的{'两三'[len(layouts) - 2]}种排法（{names}）都已用过：可以直接编辑本节，"
                 "或在修改要求中写明要补充的安排。"
             )
         layout_name = layouts[variant % len(layouts)] if not asked else "month"
@@ -508,6 +509,9 @@ def sample_keys(text: str) -> set[str]:
         for s in sentences(unnumbered(line))
         if "【" not in s and len(key := sentence_key(s)) >= MIN_SHARED_SENTENCE
     }
+
+
+_LAYOUT_NAMES = {"previous": "上年计划", "month": "按月份", "quarter": "按季度"}
 
 
 def _named(kd: KeyDate) -> str:
