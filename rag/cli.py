@@ -324,7 +324,11 @@ def cmd_batch(args) -> int:
         callbacks=_BatchProgress(),
         workers=args.workers,
     )
-    results = batch.run()
+    try:
+        results = batch.run()
+    except KeyboardInterrupt:
+        print("已中断：已起草的社区都已保存，再次运行同一命令会接着起草其余各行。", file=sys.stderr)
+        raise
     summary, archive = write_outputs(args.out, results)
     print("\t".join(SUMMARY_HEADER))
     for row in summary_rows(results):

@@ -17,6 +17,8 @@ from rag.batch.run import SUMMARY_FILE, ZIP_FILE, Batch, BatchCallbacks, write_o
 from rag.batch.table import TEMPLATE_HEADER, table_rows, template_bytes
 from rag.config import Settings
 from rag.drafting.composer.compose import BatchVariety, Composer, sample_keys
+from rag.drafting.model.providers import make_llm_config
+from rag.drafting.model.writer import ModelWriter
 from rag.errors import InputFileError
 from rag.factory import open_draft_store
 from tests.conftest import cli_library, run_cli
@@ -219,6 +221,25 @@ def test_plans_of_one_batch_do_not_copy_each_other(batch_setup):
         alone.append(sample_sentences(draft))
     alone_shared = [len(a & b) for a, b in itertools.combinations(alone, 2)]
     assert sum(batch_shared) < 0.7 * sum(alone_shared)
+
+
+def test_a_model_drafts_several_communities_at_once_within_bounds(batch_setup, fake_llm):
+    retriever, store, out = batch_setup
+    fake_llm.add(piece_delay=0.01)
+    config = make_llm_config("custom", "fake-model", fake_llm.base_url, None, timeout=30)
+    rows = table_rows(csv_bytes(good_rows(4)), "t.csv")
+    results = Batch(
+        rows,
+        out,
+        retriever=retriever,
+        make_writer=lambda: ModelWriter(config),
+        store=store,
+        workers=2,
+    ).run()
+    assert all(r.ok for r in results) and len(store.list()) == 4
+    sections = len(store.load(results[0].draft_id).sections)
+    assert 1 < fake_llm.max_in_flight <= 2 * sections  # two communities, their sections each
+    assert len(fake_llm.requests) == 4 * sections
 
 
 @pytest.mark.slow

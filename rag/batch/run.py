@@ -150,8 +150,13 @@ class Batch:
         else:
             workers = self.workers or MODEL_WORKERS
             with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-                for future in [pool.submit(self._draft, row, None) for row in todo]:
-                    future.result()
+                futures = [pool.submit(self._draft, row, None) for row in todo]
+                try:
+                    for future in futures:
+                        future.result()
+                except BaseException:  # Ctrl+C: the rows not begun are not begun
+                    self.stop.set()
+                    raise
         return self.in_order()
 
     def in_order(self) -> list[RowResult]:
