@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import draft_page, drafts_page, library_page, settings, state, style
+from ui import batch_page, draft_page, drafts_page, library_page, settings, state, style
 
 
 def main() -> None:
@@ -18,6 +18,8 @@ def main() -> None:
     page = st.session_state[state.PAGE]
     if page == "我的草稿":
         drafts_page.page()
+    elif page == "批量起草":
+        batch_page.page()
     elif page == "范文库":
         library_page.page()
     else:

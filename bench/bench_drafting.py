@@ -46,14 +46,9 @@ PROFILE = {
 CHARS_PER_TOKEN = 2  # one streamed piece stands for one token of about two Chinese characters
 
 
-def model_bench(token_delay: float) -> None:
-    folder = Path(tempfile.mkdtemp())
-    settings = Settings(data_dir=folder, embedding="hash", collection="bench_draft")
-    store = ChunkStore.open(settings, HashEmbeddingFunction())
-    ingest([CORPUS], store)
-    retriever = Retriever(store)
-    profile = make_profile({**PROFILE, "topic": "shuangyong"})
-    outline = outline_of(profile)
+def fake_model(outline, token_delay: float):
+    """A local model server answering each section of the outline with its length of text,
+    one token per token_delay; and the model settings that reach it."""
     fake = FakeLLM().start()
     for n, section in enumerate(outline.sections):
         fake.add(
@@ -63,6 +58,18 @@ def model_bench(token_delay: float) -> None:
             piece_delay=token_delay,
         )
     config = make_llm_config("custom", "bench", fake.base_url, None, timeout=60, concurrency=8)
+    return fake, config
+
+
+def model_bench(token_delay: float) -> None:
+    folder = Path(tempfile.mkdtemp())
+    settings = Settings(data_dir=folder, embedding="hash", collection="bench_draft")
+    store = ChunkStore.open(settings, HashEmbeddingFunction())
+    ingest([CORPUS], store)
+    retriever = Retriever(store)
+    profile = make_profile({**PROFILE, "topic": "shuangyong"})
+    outline = outline_of(profile)
+    fake, config = fake_model(outline, token_delay)
     writer = ModelWriter(config)
 
     def run(indices=None, concurrency=1) -> float:

@@ -1,4 +1,4 @@
-"""`python -m rag …`: ingest, search, clean, topics, import-raw, draft, export."""
+"""`python -m rag …`: ingest, search, clean, topics, import-raw, draft, export, batch."""
 
 from __future__ import annotations
 
@@ -43,12 +43,26 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--offline", action="store_true", help="不调用模型，用范文离线组合起草")
     p.add_argument("--out", type=Path, help="写入文件（.docx、.md 或 .txt）")
     p.add_argument("--json", action="store_true", help="输出 JSON：各节正文、所引范文和检查结果")
+    p.add_argument(
+        "--previous", type=Path, help="本社区上年的计划或总结（.docx/.txt/.md），作为首要依据"
+    )
 
     p = sub.add_parser("export", help="把 draft --json 保存的草稿导出为 .docx、.md 或 .txt")
     p.add_argument("draft", type=Path, help="draft --json 输出的 JSON 文件")
     p.add_argument("--out", type=Path, required=True, help="目标文件（.docx、.md 或 .txt）")
     p.add_argument("--bom", action="store_true", help=".txt/.md 带 BOM（便于 Windows 记事本）")
     p.add_argument("--fonts", choices=("gb2312", "plain"), help="Word 字体：gb2312 或 plain")
+
+    p = sub.add_parser("batch", help="按一张社区信息表（.xlsx/.csv）为每个社区起草一份计划")
+    p.add_argument("table", type=Path, help="社区信息表：每行一个社区（模板见 batch-template）")
+    p.add_argument("--out", type=Path, required=True, help="输出文件夹（可续跑：已完成的行保留）")
+    p.add_argument("--offline", action="store_true", help="不调用模型，用范文离线组合起草")
+    p.add_argument("--type", dest="topic", help="计划类型（覆盖表中的“计划类型”列）")
+    p.add_argument("--year", type=int, help="年度（覆盖表中的“年度”列）")
+    p.add_argument("--workers", type=int, default=None, help="模型起草时同时起草的社区数（默认 4）")
+
+    p = sub.add_parser("batch-template", help="写出社区信息表模板（.xlsx）")
+    p.add_argument("out", type=Path, help="模板文件，如 社区信息表.xlsx")
 
     p = sub.add_parser("eval", help="离线起草一组社区信息，报告各类检查结果（起草质量报告）")
     p.add_argument("--profiles", type=Path, default=None, help="社区信息 JSON 列表")
@@ -175,7 +189,13 @@ def cmd_draft(args) -> int:
     else:
         print(f"使用模型 {config.label} 起草，各节并行生成 …", file=sys.stderr)
     writer = make_writer(config)
-    draft = new_draft(profile, writer)
+    previous = None
+    if args.previous:
+        from rag.drafting.previous import read_previous_file
+
+        previous = read_previous_file(args.previous, outline_of(profile), profile.year)
+        print(f"上年计划：{len(previous.covered())} 节可作为首要依据。", file=sys.stderr)
+    draft = new_draft(profile, writer, previous)
     draft_sections(draft, retriever=library.retriever, writer=writer, callbacks=_Progress(draft))
     findings = check_draft(draft, outline_of(profile))
     if args.json:
@@ -252,6 +272,83 @@ def cmd_eval(args) -> int:
     return 0
 
 
+class _BatchProgress:
+    """Prints a line per row of a batch to stderr."""
+
+    def row_started(self, row) -> None:
+        pass
+
+    def row_finished(self, result, done: int, total: int) -> None:
+        head = f"[{done}/{total}] 第{result.number}行 {result.community or '（无社区名称）'}"
+        if result.error:
+            print(f"{head}：未起草。{result.error}", file=sys.stderr)
+        elif result.resumed:
+            print(f"{head}：沿用上次结果 {result.file}", file=sys.stderr)
+        else:
+            print(
+                f"{head}：已完成 {result.file}（{result.sections}节，{result.characters}字，"
+                f"检查：{result.findings_text()}，{result.seconds:.1f}秒）",
+                file=sys.stderr,
+            )
+
+
+def cmd_batch(args) -> int:
+    from rag.batch.run import SUMMARY_HEADER, Batch, summary_rows, write_outputs
+    from rag.batch.table import table_rows
+    from rag.errors import InputFileError
+    from rag.factory import make_writer, model_config, open_draft_store
+
+    if args.topic:
+        from rag.plan.outlines import resolve_topic
+
+        if resolve_topic(args.topic) is None:
+            raise PlanError(f"未知的计划类型：{args.topic}（可用 python -m rag topics 查看）")
+    try:
+        data = args.table.read_bytes()
+    except FileNotFoundError as e:
+        raise InputFileError(f"找不到社区信息表：{args.table}") from e
+    except OSError as e:
+        raise InputFileError(f"无法读取社区信息表 {args.table}：{e.strerror}") from e
+    rows = table_rows(data, args.table.name, topic=args.topic, year=args.year)
+    valid = sum(1 for r in rows if not r.errors)
+    print(f"共 {len(rows)} 行，其中 {len(rows) - valid} 行有问题（见下）。", file=sys.stderr)
+    settings = get_settings()
+    config = None if args.offline else model_config(settings)
+    make = (lambda: make_writer(None)) if config is None else (lambda: make_writer(config))
+    print(f"起草方式：{make().name}", file=sys.stderr)
+    batch = Batch(
+        rows,
+        args.out,
+        retriever=_searchable_library().retriever,
+        make_writer=make,
+        store=open_draft_store(settings),
+        callbacks=_BatchProgress(),
+        workers=args.workers,
+    )
+    try:
+        results = batch.run()
+    except KeyboardInterrupt:
+        print("已中断：已起草的社区都已保存，再次运行同一命令会接着起草其余各行。", file=sys.stderr)
+        raise
+    summary, archive = write_outputs(args.out, results)
+    print("\t".join(SUMMARY_HEADER))
+    for row in summary_rows(results):
+        print("\t".join(str(c) for c in row))
+    print(f"已写入 {summary} 和 {archive}", file=sys.stderr)
+    return 0 if all(r.ok for r in results) else 1
+
+
+def cmd_batch_template(args) -> int:
+    from rag.batch.table import template_bytes
+
+    try:
+        args.out.write_bytes(template_bytes())
+    except OSError as e:
+        raise PlanError(f"无法写入文件 {args.out}：{e.strerror}") from e
+    print(f"已写入 {args.out}")
+    return 0
+
+
 COMMANDS = {
     "ingest": cmd_ingest,
     "search": cmd_search,
@@ -261,6 +358,8 @@ COMMANDS = {
     "export": cmd_export,
     "import-raw": cmd_import_raw,
     "eval": cmd_eval,
+    "batch": cmd_batch,
+    "batch-template": cmd_batch_template,
 }
 
 

@@ -71,6 +71,15 @@ def small_corpus(folder: Path, patterns=("shuangyong_*.md", "xiaofang_*.md")) ->
     return folder
 
 
+def cli_library(root: Path, patterns=("shuangyong_*.md",)) -> dict:
+    """Some shipped samples indexed by the CLI itself under root; the environment using them."""
+    corpus = small_corpus(root / "corpus", patterns)
+    env = {"PLAN_DATA_DIR": str(root / "data"), "PLAN_EMBEDDING": "hash"}
+    done = run_cli("ingest", str(corpus), env=env)
+    assert done.returncode == 0, done.stderr
+    return env
+
+
 @pytest.fixture
 def settings(tmp_path) -> Settings:
     """Settings pointing at an empty temp data folder, lexical (hash) embeddings."""

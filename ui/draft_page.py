@@ -17,10 +17,12 @@ from rag.drafting.pipeline import (
     regenerate_section,
     run_with_events,
 )
-from rag.errors import DraftNotFound, NoMoreVariants, PlanError
+from rag.drafting.previous import read_previous
+from rag.errors import DraftNotFound, InputFileError, NoMoreVariants, PlanError
 from rag.export.files import render, safe_filename
 from rag.plan.community import COMMUNITY_TYPES
 from rag.plan.draft import MAX_INSTRUCTION_CHARS, MAX_SECTION_CHARS, Draft
+from rag.plan.previous import PreviousPlan
 from rag.plan.profile import make_profile, profile_errors
 from rag.review.checks import check_draft
 from ui import state
@@ -43,6 +45,7 @@ MARKS_TO_RESOLVE = frozenset(
         "社区条件",
         "范文数字",
         "待补充",
+        "上年数据",
         "占位符",
         "句子不完整",
         "重点无内容",
@@ -206,6 +209,14 @@ def profile_form(draft: Draft | None) -> dict | None:
         ):
             with column:
                 _field(*field)
+        st.file_uploader(
+            "上年计划或总结（可选，.docx/.txt/.md）",
+            type=["docx", "txt", "md"],
+            key=state.PREVIOUS_FILE,
+            help="本社区自己上一年的计划或工作总结：作为起草的首要依据，其中的名称可沿用，"
+            "日期换算到今年，数字标出待更新。只用于这份草稿，不进入共享范文库。",
+        )
+        _field_error("previous")
         submitted = st.form_submit_button("生成计划", type="primary", key="generate")
     if not submitted:
         return None
@@ -322,12 +333,26 @@ def start_new(data: dict) -> None:
         state.flash("error", "请先改正表单中标出的问题。")
         st.rerun()
     try:
-        draft = new_draft(make_profile(data), state.writer())
+        profile = make_profile(data)
+        previous = attached_previous(profile)
+        draft = new_draft(profile, state.writer(), previous)
+    except InputFileError as e:  # the attached plan: told under its field, the form kept
+        st.session_state[state.FORM_ERRORS] = {"previous": str(e)}
+        state.flash("error", "上年计划无法使用，请看表单中的说明；填写的内容都还在。")
+        st.rerun()
     except PlanError as e:
         st.error(literal(e))
         return
     generate(draft, new=True)
     st.rerun()
+
+
+def attached_previous(profile) -> PreviousPlan | None:
+    """Last year's plan attached on the form, read for this profile's plan type and year."""
+    upload = st.session_state.get(state.PREVIOUS_FILE)
+    if upload is None:
+        return None
+    return read_previous(upload.getvalue(), upload.name, outline_of(profile), profile.year)
 
 
 def _save(draft: Draft) -> bool:
@@ -562,6 +587,8 @@ def page() -> None:
         return
     st.header(literal(draft.title))
     st.caption(literal(f"起草方式：{draft.mode} · 草稿编号 {draft.id}"))
+    if draft.previous:
+        st.caption(literal(f"上年计划：{draft.previous.filename}（首要依据，仅用于本草稿）"))
     if st.button("全部重新生成", key="regen_all", help="重新生成所有未锁定的章节"):
         generate(draft)
         st.rerun()

@@ -32,8 +32,13 @@ UPLOAD_TEXT = "up_text"
 UPLOAD_TITLE = "up_title"
 UPLOAD_KIND = "up_kind"
 UPLOAD_TOPIC = "up_topic"
+PREVIOUS_FILE = "form_previous"  # last year's plan attached on the form (an uploader)
+BATCH_TABLE = "batch_table"  # the table of communities (an uploader)
+BATCH_TOPIC = "batch_topic"
+BATCH_YEAR = "batch_year"
+BATCH_RESULT = "batch_result"  # the last batch of this session: (output folder, results)
 
-PAGES = ("起草", "我的草稿", "范文库")
+PAGES = ("起草", "我的草稿", "批量起草", "范文库")
 OFFLINE = "离线组合（不需要网络和密钥）"
 MODEL = "调用模型"
 
@@ -72,6 +77,9 @@ def init_state() -> None:
         LLM_API_KEY: "",
         UPLOAD: None,
         UPLOAD_ROUND: 0,
+        BATCH_TOPIC: "",
+        BATCH_YEAR: 0,
+        BATCH_RESULT: None,
     }
     for key, value in defaults.items():
         if key not in st.session_state:

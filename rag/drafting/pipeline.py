@@ -14,11 +14,12 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
-from rag.drafting.common import key_dates_passage, preamble
+from rag.drafting.common import key_dates_passage, preamble, previous_passage
 from rag.drafting.writer import Cancelled, DraftCallbacks, SectionJob, SectionWriter
 from rag.errors import PlanError
 from rag.plan.draft import Draft, Passage, Version, heading
 from rag.plan.outlines import Outline, load_outlines
+from rag.plan.previous import PreviousPlan, with_known_names
 from rag.plan.profile import Profile
 from rag.text.zh import sentence_key, sentences
 
@@ -62,14 +63,17 @@ def run_with_events(
     poll: float = 0.05,
     text_every: float = TEXT_EVERY,
     clock: Callable[[], float] = time.monotonic,
+    callbacks: Callable[[queue.Queue], object] | None = None,
 ) -> Iterator[tuple]:
     """Run work(callbacks) in a thread and yield its events in this one (a UI's own thread).
 
-    A streaming section's text is yielded at most every `text_every` seconds, the newest
-    only (each showing re-sends the whole text to the browser; a token each would send the
-    section hundreds of times over); a section's done or failed event replaces any text not
-    yet yielded. Closing the generator early (the page stopped listening) cancels the work:
-    its sections stop at their next text and no new one starts. The work's exception, if any,
+    The callbacks put 3-tuples on the event queue: QueueCallbacks' (event, index, payload) by
+    default, or those of the given factory (which then stops its work its own way). A
+    streaming section's text is yielded at most every `text_every` seconds, the newest only
+    (each showing re-sends the whole text to the browser; a token each would send the section
+    hundreds of times over); a section's done or failed event replaces any text not yet
+    yielded. Closing the generator early (the page stopped listening) cancels the work: its
+    sections stop at their next text and no new one starts. The work's exception, if any,
     is raised here after the last event.
     """
     events: queue.Queue = queue.Queue()
@@ -78,7 +82,7 @@ def run_with_events(
 
     def target() -> None:
         try:
-            work(QueueCallbacks(events, cancelled))
+            work(QueueCallbacks(events, cancelled) if callbacks is None else callbacks(events))
         except Cancelled:
             pass
         except BaseException as e:  # handed to the caller's thread below
@@ -114,10 +118,14 @@ def outline_of(profile: Profile) -> Outline:
     return load_outlines()[profile.topic]
 
 
-def new_draft(profile: Profile, writer: SectionWriter) -> Draft:
-    """An empty draft for a profile: title, preamble and the outline's sections."""
+def new_draft(
+    profile: Profile, writer: SectionWriter, previous: PreviousPlan | None = None
+) -> Draft:
+    """An empty draft for a profile: title, preamble and the outline's sections; with last
+    year's own plan, the profile knows that plan's names."""
     outline = outline_of(profile)
-    return Draft.new(profile, outline, preamble(profile, outline), writer.name)
+    profile = with_known_names(profile, previous)
+    return Draft.new(profile, outline, preamble(profile, outline), writer.name, previous)
 
 
 def section_query(outline: Outline, index: int, profile: Profile, instruction: str = "") -> str:
@@ -239,6 +247,8 @@ def _jobs(draft, indices, retriever, writer, instruction: str = ""):
             used |= {p.id for p in passages}
         if role == "安排":
             passages.insert(0, key_dates_passage(outline, draft.profile.year))
+        if draft.previous and draft.previous.text_for(i):
+            passages.insert(0, previous_passage(draft.previous, i, draft.profile))
         yield SectionJob(
             profile=draft.profile,
             outline=outline,

@@ -121,6 +121,11 @@ def _check_zip(data: bytes, name: str = "文件") -> None:
         )
 
 
+def check_zip(data: bytes, name: str = "文件") -> None:
+    """The zip-bomb guard of a .docx, for any Office file (a .xlsx table)."""
+    _check_zip(data, name)
+
+
 def read_docx_bytes(data: bytes, name: str = "文件") -> str:
     """Paragraph and table text of a .docx, one paragraph per line; its zip is checked first."""
     if not data.startswith(b"PK\x03\x04"):

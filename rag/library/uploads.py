@@ -39,21 +39,28 @@ def upload_dir(settings) -> Path:
 
 def preview_upload(data: bytes, filename: str) -> UploadPreview:
     """Server-side checks (extension, size, content), then cleaning and suggested labels."""
-    if not data:
-        raise InputFileError(f"“{filename}”是空文件。")
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise InputFileError(
-            f"“{filename}”太大（{len(data) / 1024 / 1024:.1f} MB），范文上传不超过 "
-            f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB。"
-        )
-    text = clean_text(read_bytes(data, filename))
-    if len(text) < MIN_CHARS:
-        raise InputFileError(f"“{filename}”清洗后只剩 {len(text)} 个字，不足以作为范文。")
+    text = uploaded_text(data, filename)
     outlines = load_outlines()
     kind = classify_kind(text)
     topic = classify_topic(text, outlines)
     name = outlines[topic].name if topic in outlines else "社区工作"
     return UploadPreview(filename, text, title_for(text, name, kind), kind, topic)
+
+
+def uploaded_text(data: bytes, filename: str, what: str = "范文") -> str:
+    """The cleaned text of an uploaded file after the server-side checks (extension, size,
+    encoding, the .docx zip, enough text); `what` the file is for names it in the messages."""
+    if not data:
+        raise InputFileError(f"“{filename}”是空文件。")
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise InputFileError(
+            f"“{filename}”太大（{len(data) / 1024 / 1024:.1f} MB），{what}上传不超过 "
+            f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB。"
+        )
+    text = clean_text(read_bytes(data, filename))
+    if len(text) < MIN_CHARS:
+        raise InputFileError(f"“{filename}”清洗后只剩 {len(text)} 个字，不足以作为{what}。")
+    return text
 
 
 def upload_document(preview: UploadPreview) -> CorpusDoc:

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 
 from rag.errors import PlanError
 from rag.plan.outlines import Outline
+from rag.plan.previous import PreviousPlan
 from rag.plan.profile import Profile, make_profile
 from rag.text.clean import strip_control
 from rag.text.zh import cn_numeral
@@ -171,6 +172,7 @@ class Draft:
     mode: str = "composer"
     id: str = ""
     created: float = field(default_factory=time.time)
+    previous: PreviousPlan | None = None  # last year's own plan: this draft's first source
     # A whole-plan run under way, or cut off before its end: when it began, which sections.
     run: dict | None = None
     revision: int = 0  # the stored revision this draft was read at or last saved as
@@ -180,10 +182,17 @@ class Draft:
     conflicts: list[str] = field(default_factory=list, repr=False, compare=False)
 
     @classmethod
-    def new(cls, profile: Profile, outline: Outline, preamble: str, mode: str) -> Draft:
+    def new(
+        cls,
+        profile: Profile,
+        outline: Outline,
+        preamble: str,
+        mode: str,
+        previous: PreviousPlan | None = None,
+    ) -> Draft:
         sections = [SectionState(s.title, s.role, s.purpose, s.length) for s in outline.sections]
         title = outline.plan_title(profile.community, profile.year)
-        return cls(title, outline.key, profile, preamble, sections, mode)
+        return cls(title, outline.key, profile, preamble, sections, mode, previous=previous)
 
     @property
     def author(self) -> str:
@@ -213,6 +222,7 @@ class Draft:
             "author": self.author,
             "date": self.date,
             "run": self.run,
+            "previous": self.previous.to_dict() if self.previous else None,
         }
 
     def begin_run(self, indices: list[int]) -> None:
@@ -248,7 +258,7 @@ class Draft:
         if self.head() == base_head:
             self.title, self.topic, self.mode = theirs.title, theirs.topic, theirs.mode
             self.profile, self.preamble = theirs.profile, theirs.preamble
-            self.run = theirs.run
+            self.run, self.previous = theirs.run, theirs.previous
         empty = ((), None, False)
         self.conflicts = []
         for i, (mine, other) in enumerate(zip(self.sections, theirs.sections, strict=True)):
@@ -288,6 +298,7 @@ class Draft:
             mode=data.get("mode", "composer"),
             id=data.get("id", ""),
             created=data.get("created", time.time()),
+            previous=PreviousPlan.from_dict(data.get("previous")),
             revision=data.get("revision", 0),
             run=data.get("run"),
         )

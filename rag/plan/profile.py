@@ -30,6 +30,7 @@ FIELD_LABELS = {
 }
 MAX_TEXT = 2000
 MAX_ITEMS = 30
+MAX_NAMES = 200  # names last year's plan gives (places, teams, partners, brands)
 CHOSEN_FIELDS = frozenset({"topic"})  # picked from a list in the form: "请选择", not "必须填写"
 
 
@@ -55,6 +56,8 @@ class Profile(BaseModel):
     notes: str = Field(default="", max_length=MAX_TEXT)
     author: str = Field(default="", max_length=60)
     date: str = Field(default="", max_length=30)
+    # Names of last year's own plan attached to the draft: true of the community, no form field.
+    known_names: list[str] = Field(default_factory=list, max_length=MAX_NAMES)
 
     @field_validator("community", "parent", "author", "notes", "date", mode="before")
     @classmethod
@@ -142,6 +145,7 @@ class Profile(BaseModel):
             parts.append(f"{self.population}人")
         parts += [f"{k}{v}" for k, v in self.facts.items()]
         parts += self.priorities
+        parts += self.known_names
         return "\n".join(p for p in parts if p)
 
 

@@ -19,6 +19,7 @@ from rag.plan.profile import Profile
 from rag.plan.specifics import LEADING_GROUP, RATE, assumed_conditions, foreign_specifics
 from rag.text.clean import has_pinyin, has_traditional, to_simplified
 from rag.text.zh import (
+    OLD_FIGURE,
     PLACEHOLDER,
     TO_FILL,
     is_fragment,
@@ -72,7 +73,7 @@ def sample_figures(text: str, grounded: set[str], source: str = "") -> list[str]
     """Figures neither the profile nor the calendar gives: another community's counts and
     targets, or a sample's suggestion (不少于20次, 覆盖率达到98%). A time or a measure counts
     as given only with its unit (3分钟内 is not the profile's 3 安置小区)."""
-    text = _FREE_FIGURE.sub(" ", PLACEHOLDER.sub("", text))
+    text = _FREE_FIGURE.sub(" ", PLACEHOLDER.sub("", OLD_FIGURE.sub(" ", text)))
     measured = {m[1] for m in _MEASURE.finditer(_LIST_NUMBER.sub(" ", text)) if m[0] not in source}
     return sorted(set(numbers(text)) - (grounded - measured), key=lambda n: (len(n), n))
 
@@ -168,6 +169,11 @@ def _placeholders(section, profile, grounded):
 @_finding("待补充", "有需要补充的信息。")
 def _to_fill(section, profile, grounded):
     return [m.strip() or "未说明" for m in TO_FILL.findall(section.text)]
+
+
+@_finding("上年数据", "这些数字取自上年计划，请按今年实际更新，并删去“【上年数据，请更新】”标记。")
+def _old_figures(section, profile, grounded):
+    return OLD_FIGURE.findall(section.text)
 
 
 @_finding("繁体字", "含有繁体字，请改为简体。")
@@ -268,6 +274,7 @@ def _numbering(section, profile, grounded):
 SECTION_CHECKS: tuple[SectionCheck, ...] = (
     _placeholders,
     _to_fill,
+    _old_figures,
     _traditional,
     _pinyin,
     _sample_names,

@@ -12,6 +12,9 @@ SENTENCE = re.compile(r"[^。！？；\n]+(?:[。！？；]+[”’」）]*|$)")
 PLACEHOLDER = re.compile(r"×{2,}|[xX]{2,}|某某|〇〇|20[xX×]{2}|X{2,}")
 # What a draft asks the user to write: 【待补充：…】 (the group is what is asked for).
 TO_FILL = re.compile(r"【待补充[：:]?([^】]*)】")
+# A figure carried over from last year's plan, for the user to update (group: the figure).
+OLD_DATA = "【上年数据，请更新】"
+OLD_FIGURE = re.compile(r"(\d+(?:\.\d+)?[^\d【】，。；、\s]{0,4})【上年数据，?请更新】")
 
 _HEADING_LEVELS = (
     (1, re.compile(rf"^([{NUMERALS}]{{1,3}})、\s*(.*)$")),

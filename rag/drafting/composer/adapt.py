@@ -22,7 +22,7 @@ from rag.plan.specifics import (
     quoted_terms,
 )
 from rag.text.tokens import tagged
-from rag.text.zh import ACTION, PLACEHOLDER, is_fragment
+from rag.text.zh import ACTION, OLD_DATA, OLD_FIGURE, PLACEHOLDER, is_fragment
 
 _CLAUSE = re.compile(r"([^，；：]*)([，；：]?)")
 _INSTITUTION = (
@@ -49,6 +49,7 @@ _SECTION_NAME = re.compile(
 _SLOGAN = re.compile(r"[\u4e00-\u9fff] +[\u4e00-\u9fff]")
 # The head of a list whose items are other sentences: 具体目标是：…；
 _LIST_INTRO = re.compile(r"^[^，。；：]{0,12}(?:是|如下|以下|包括|有)：")
+_OLD_MARK = OLD_DATA.replace("，", "")  # the mark while a sentence is cut at its commas
 # Another community's brand before what it names: "巧手匠"志愿服务队 → 志愿服务队.
 _QUOTED_BRAND = re.compile(rf"[“‘「]([\u4e00-\u9fff]{{2,8}})[”’」](?={BRAND_NOUN})")
 
@@ -148,7 +149,7 @@ class Adapter:
         for year in _YEAR.findall(clause):
             if int(year) != self.profile.year:
                 return False
-        stripped = _NORM.sub("", clause)
+        stripped = _NORM.sub("", OLD_FIGURE.sub("", clause))  # last year's, marked
         for m in _COUNT.finditer(stripped):
             number = re.match(r"\d+(?:\.\d+)?", m[0])[0]
             per_unit = "每" in stripped[: m.start()]
@@ -206,6 +207,13 @@ class Adapter:
         return text
 
     def _adapted(self, sentence: str, topic_check: bool, min_length: int) -> str | None:
+        # the mark of last year's figures holds a comma that divides no clause
+        marked = OLD_DATA in sentence
+        sentence = sentence.replace(OLD_DATA, _OLD_MARK)
+        text = self._adapted_clauses(sentence, topic_check, min_length)
+        return text.replace(_OLD_MARK, OLD_DATA) if text and marked else text
+
+    def _adapted_clauses(self, sentence: str, topic_check: bool, min_length: int) -> str | None:
         sentence = self.replace_placeholders(sentence.strip())
         sentence = _QUOTED_BRAND.sub(self._generic_brand, sentence)
         if self._ones_own_terms(sentence):

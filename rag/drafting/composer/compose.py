@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rag.drafting.common import key_dates_passage
+from rag.drafting.common import is_previous, key_dates_passage
 from rag.drafting.composer.adapt import Adapter
 from rag.drafting.writer import SectionJob
 from rag.errors import NoMoreVariants
@@ -21,9 +21,10 @@ from rag.plan.outlines import CLOSING, KeyDate, Outline, load_outlines, schedule
 from rag.plan.profile import Profile
 from rag.plan.specifics import LEADING_GROUP, RATE, rate_name
 from rag.text.tokens import tokenize, word_frequency
-from rag.text.zh import cn_numeral, parse_heading, sentence_key, sentences
+from rag.text.zh import cn_numeral, parse_heading, sentence_key, sentences, unnumbered
 
 MAX_SUBITEMS = 4
+MIN_SHARED_SENTENCE = 12  # shorter sentences (加强组织领导。) may be any plan's
 
 
 def _exhausted(title: str) -> NoMoreVariants:
@@ -170,6 +171,10 @@ def unit_text(unit: Unit) -> str:
     return unit.heading + "".join(unit.body)
 
 
+def _whole_text(unit: Unit) -> str:
+    return "\n".join([unit_text(unit), *unit.subitems])
+
+
 class Composer:
     """Writes sections from passages by rules; deterministic for a profile and corpus."""
 
@@ -181,8 +186,11 @@ class Composer:
     concurrency = 1
     unretrieved_roles = frozenset({"安排", "情况"})  # built from key dates and the profile
 
-    def __init__(self, outlines: dict[str, Outline] | None = None):
+    def __init__(
+        self, outlines: dict[str, Outline] | None = None, variety: BatchVariety | None = None
+    ):
         self.outlines = outlines
+        self.variety = variety
 
     def adapter(
         self, profile: Profile, outline: Outline, shared_terms: frozenset[str] | None = None
@@ -213,6 +221,9 @@ class Composer:
             raise _exhausted(section.title)
         else:
             ordered = _round_robin(fresh) + _round_robin([u for u in units if u.id in avoid])
+        if self.variety is not None:  # what earlier plans of the batch said comes last
+            ordered.sort(key=lambda u: self.variety.used(unit_text(u)))
+        ordered.sort(key=lambda u: not is_previous(u.passage))  # last year's own plan first
         lead: list[str] = []
         items: list[tuple[str, list[str], list[str]]] = []
         if section.role == "目标" and not _has_situation(job.outline):
@@ -236,10 +247,12 @@ class Composer:
                 break
             if (items or prose) and size + unit.size() > 1.5 * section.length:
                 continue
-            if only_preferred and unit.is_item != want_items:
+            if only_preferred and unit.is_item != want_items and not is_previous(unit.passage):
                 continue
             if unit.heading and any(_similar_heading(unit.heading, h) for h, _, _ in items):
                 continue
+            if self.variety is not None and not self.variety.allows(_whole_text(unit)):
+                continue  # another plan of the batch says too much of it already
             if said_once & (topics := _once_topics(unit)):
                 continue  # one leading group, one funding item, one value per rate
             if any(_similar(unit_text(unit), other) for other in chosen):
@@ -249,6 +262,8 @@ class Composer:
             if not body and not subs:
                 continue
             seen.update(k for s in body + subs for k in _keys(s))
+            if self.variety is not None:
+                self.variety.add("\n".join([unit.heading, *body, *subs]))
             said_once |= topics
             chosen.append(unit_text(unit))
             used.append(unit.id)
@@ -275,6 +290,8 @@ class Composer:
         if avoid and set(used) in job.earlier_unit_sets:
             raise _exhausted(section.title)
         text = layout(lead, prose, items)
+        if self.variety is not None:
+            self.variety.add(text)
         passages = [p for p in job.passages if any(u.startswith(p.id + "#") for u in used)]
         return Version(
             text,
@@ -297,8 +314,11 @@ class Composer:
             for u in units
             for part in (*u.body, *u.subitems)
             for s in sentences(part)
-            # no bare sub-heading, nothing that leans on a sentence it would stand without
-            if ((split := _split_heading(s))[1] or not split[0]) and not REFERS_BACK.match(s)
+            # no bare sub-heading, nothing that leans on a sentence it would stand without,
+            # nothing another section says
+            if ((split := _split_heading(s))[1] or not split[0])
+            and not REFERS_BACK.match(s)
+            and sentence_key(s) not in job.used_sentences
         ]
         taken: set[str] = set()  # sentences used for a priority
         stated: set[str] = set()  # facts stated under a priority
@@ -317,6 +337,8 @@ class Composer:
             # 有党员名单 or 发展党员 is not taken for it
             names = [w for w in core if len(w) >= 2 and not any(w in o and w != o for o in core)]
             need = min(2, len(names))
+            used = self.variety.used if self.variety is not None else (lambda s: 0)
+            allowed = self.variety.allows if self.variety is not None else (lambda s: True)
             scored = sorted(
                 (
                     (len(want & toks), s)
@@ -326,13 +348,15 @@ class Composer:
                     and term in s  # about this priority, not near it
                     and sum(w in s for w in names) >= need
                 ),
-                key=lambda x: -x[0],
+                key=lambda x: (-x[0], used(x[1])),
             )
             body: list[str] = []
-            for score, s in scored[:3]:
+            for score, s in [x for x in scored if allowed(x[1])][:3]:
                 if score >= 2 and len(body) < 2 and not any(_similar(s, b) for b in body):
                     body.append(s)
             taken.update(body)
+            if self.variety is not None:
+                self.variety.add("\n".join(body))
             rest = priority[len(head) :].strip("，。； ")
             lead = [rest + "。"] if rest else []
             facts = [  # the facts about this priority's own term (独居老人 for 独居老人探访)
@@ -371,18 +395,22 @@ class Composer:
         knows the calendar, not this community's arrangements); it may be given any time.
         """
         outline, year = job.outline, job.profile.year
-        layouts = ("month", "quarter")
+        previous = next((p for p in job.passages if is_previous(p)), None)
+        layouts = ("previous", "month", "quarter") if previous else ("month", "quarter")
         variant = len([u for u in job.avoid_units if u.startswith("schedule:")])
         asked = _asked_for(job.instruction)
         if variant >= len(layouts) and not asked:
+            names = "、".join(_LAYOUT_NAMES[name] for name in layouts)
             raise NoMoreVariants(
-                "“时间安排”的两种排法（按月份、按季度）都已用过：可以直接编辑本节，"
+                f"“时间安排”的{'两三'[len(layouts) - 2]}种排法（{names}）都已用过：可以直接编辑本节，"
                 "或在修改要求中写明要补充的安排。"
             )
         layout_name = layouts[variant % len(layouts)] if not asked else "month"
         entries, closing = schedule_entries(outline, year)
         target = _asked_date([kd for _, kd in entries], asked) if asked else None
-        if layout_name == "month":
+        if layout_name == "previous":
+            lines = self._previous_schedule(job, previous, entries)
+        elif layout_name == "month":
             lines = [
                 f"（{cn_numeral(i + 1)}）{when}：{_named(kd)}{kd.activity}"
                 + (_details(asked) if kd is target else "")
@@ -408,11 +436,82 @@ class Composer:
         return Version(
             "\n".join(lines),
             self.origin,
-            passages=[source],
+            passages=[previous, source] if layout_name == "previous" else [source],
             model=self.name,
             units=[f"schedule:{layout_name}" + (f":{asked}" if asked else "")],
             instruction=job.instruction,
         )
+
+    def _previous_schedule(self, job: SectionJob, previous: Passage, entries) -> list[str]:
+        """Last year's schedule carried over (its own lines, dates moved) with the type's key
+        dates it does not cover, in calendar order."""
+        adapter = self.adapter(job.profile, job.outline, job.shared_terms)
+        lines: list[tuple[int, str]] = []
+        for line in previous.text.split("\n"):
+            parts = [a for s in sentences(unnumbered(line)) if (a := adapter.sentence(s))]
+            if parts:
+                month = re.search(r"(\d{1,2})月", line)
+                lines.append((int(month[1]) if month else 13, "".join(parts)))
+        lines += [
+            (kd.month, f"{when}：{_named(kd)}{kd.activity}")
+            for when, kd in entries
+            if when not in previous.text
+            and not any(_similar(kd.name, line) for line in previous.text.split("\n"))
+        ]
+        lines.sort(key=lambda x: x[0])
+        return [f"（{cn_numeral(n)}）{text}" for n, (_, text) in enumerate(lines, 1)]
+
+
+class BatchVariety:
+    """What the plans of one batch said, so that they do not copy each other: the next plan
+    prefers sentences fewer plans used, and takes no sample sentence that would make more than
+    MAX_SHARED of a full plan's sentences (FULL_PLAN, or its own when it has more) the same as
+    an earlier plan's. A small library then gives later plans fewer sample sentences: what is
+    missing is marked 【待补充】 like anything the library cannot give."""
+
+    MAX_SHARED = 0.3
+    FULL_PLAN = 30  # sample sentences of a full plan: the share is of at least so many
+
+    def __init__(self):
+        self.counts: dict[str, int] = {}
+        self.plans: list[set[str]] = []
+        self.current: set[str] = set()
+
+    def start_plan(self) -> None:
+        """The sentences added from now on are another plan's."""
+        if self.current:
+            self.plans.append(self.current)
+        self.current = set()
+
+    def used(self, text: str) -> int:
+        """How often the sentences of a text were used by earlier plans of the batch."""
+        return sum(self.counts.get(k, 0) for k in sample_keys(text))
+
+    def allows(self, text: str) -> bool:
+        """Whether the current plan may say a text and still share few sentences with each
+        earlier plan."""
+        taken = self.current | sample_keys(text)
+        limit = self.MAX_SHARED * max(len(taken), self.FULL_PLAN)
+        return all(len(taken & plan) <= limit for plan in self.plans)
+
+    def add(self, text: str) -> None:
+        for key in sample_keys(text) - self.current:
+            self.counts[key] = self.counts.get(key, 0) + 1
+            self.current.add(key)
+
+
+def sample_keys(text: str) -> set[str]:
+    """The keys of the sentences of a text that may come from a sample: long enough to tell
+    plans apart, no mark of what to fill in."""
+    return {
+        key
+        for line in text.split("\n")
+        for s in sentences(unnumbered(line))
+        if "【" not in s and len(key := sentence_key(s)) >= MIN_SHARED_SENTENCE
+    }
+
+
+_LAYOUT_NAMES = {"previous": "上年计划", "month": "按月份", "quarter": "按季度"}
 
 
 def _named(kd: KeyDate) -> str:

@@ -17,6 +17,13 @@ from rag.text.clean import normalize_punctuation, strip_control
 DEFAULT_INSTRUCTION = "换一种写法，内容更具体、更贴合本社区实际。"
 
 
+PREVIOUS_NOTE = (
+    "来源为“上年计划”的片段是本社区自己上年的计划，不是其他社区的范文：其中的地名、队伍、"
+    "合作单位和品牌名称可以沿用，日期已换算到今年；标有“【上年数据，请更新】”的数字连同标记照原样"
+    "保留；上年已完成的事项写成“在上年……的基础上”，不要写成新任务。"
+)
+
+
 def profile_block(profile: Profile, outline_name: str) -> str:
     """The profile as labelled lines (only what the user filled in)."""
     lines = [
@@ -40,6 +47,11 @@ def profile_block(profile: Profile, outline_name: str) -> str:
         )
     if profile.notes:
         lines.append(f"补充说明：{profile.notes}")
+    if profile.known_names:
+        lines.append(
+            f"上年计划中的名称（本社区自己的，可以沿用）：{'、'.join(profile.known_names)}"
+        )
+        lines.append(PREVIOUS_NOTE)
     lines.append(f"落款单位：{profile.author}")
     return "\n".join(line for line in lines if line)
 

@@ -1,0 +1,1 @@
+"""Plans for many communities from one table: reading it, drafting each row, the summary."""
