@@ -55,7 +55,7 @@ def to_simplified(text: str) -> str:
     """
     t2s, tw2s = _converter("t2s"), _converter("tw2s")
     parts = re.findall(r"[^。！？\n]*[。！？\n]?", text)
-    return fix_zhe("".join(tw2s.convert(p) if t2s.convert(p) != p else p for p in parts))
+    return fix_phrases("".join(tw2s.convert(p) if t2s.convert(p) != p else p for p in parts))
 
 
 # 著 is Simplified too (著作, 显著, 著名), so OpenCC leaves it where a Simplified sentence
@@ -71,8 +71,15 @@ _ZHE = re.compile(
 )
 
 
-def fix_zhe(text: str) -> str:
-    """著 → 着 where Simplified writes 着 (本著 → 本着, 著力 → 着力); 著作, 显著, 著名 stay."""
+# What OpenCC itself writes wrong (充電覆蓋 → 充电复盖).
+_PHRASES = {"复盖": "覆盖"}
+
+
+def fix_phrases(text: str) -> str:
+    """著 → 着 where Simplified writes 着 (本著 → 本着, 著力 → 着力; 著作, 显著, 著名 stay),
+    and the words OpenCC gets wrong."""
+    for wrong, right in _PHRASES.items():
+        text = text.replace(wrong, right)
     return _ZHE.sub(lambda m: (m[1] or "") + "着", text)
 
 

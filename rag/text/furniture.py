@@ -46,8 +46,8 @@ _NAV_START = re.compile(
     r"^(?:当前位置|您的位置|你的位置|您现在的位置|你现在的位置|所在位置)[:：]|"
     r"^(?:上一篇|下一篇|上一页|下一页|前一篇|后一篇)[:：]?|"
     r"^(?:相关(?:文章|推荐|阅读|范文|专题|搜索|资源)|热门(?:文章|推荐|范文|搜索)|猜你喜欢|"
-    r"推荐阅读|延伸阅读|精彩推荐|最新(?:文章|范文|更新)|标签|TAG标签|Tags?|本文标签)"
-    r"(?:[:：]|$)"
+    r"推荐阅读|延伸阅读|精彩推荐|最新(?:文章|范文|更新)|标签|TAG标签|Tags?|本文标签|"
+    r"大家都在看|网友都在看)(?:[:：]|$)|^看了.{0,40}的人(?:还|也)看了"
 )
 # Page buttons and menu words: a line made of nothing else is navigation.
 _NAV_WORD = (
@@ -57,15 +57,19 @@ _NAV_WORD = (
     r"English|进入旧版|手机版|电脑版|资源描述|阅读全文|展开全文|查看全文|点击查看更多|"
     r"查看更多|更多|字号|字体|大|中|小|上一篇|下一篇|目录|顶|踩"
 )
-_NAV_ONLY = re.compile(rf"^(?:[\[【（(「<]?\s*(?:{_NAV_WORD})\s*[\]】）)」>]*[\s|｜/·>»]*)+$")
+_NAV_ONLY = re.compile(
+    rf"^(?:[\[【（(「<]?\s*(?:点击)?(?:{_NAV_WORD})\s*[\]】）)」>]*[\s|｜/·>»:：]*)+$"
+)
 _PAGE_COUNTER = re.compile(r"^(?:第\s*\d+\s*页\s*[/／]\s*共\s*\d+\s*页|.{1,40}_第\d+页)$")
 _CRUMB_SEP = re.compile(r"\s*(?:>>|>|»|→|/|＞|›)\s*")
 _BYLINE_FIELDS = (
     r"发布时间|发布日期|发表时间|更新时间|上传时间|录入时间|来源|文章来源|作者|编辑|责任编辑|"
     r"录入|上传人|上传者|投稿|浏览次数|浏览|阅读次数|阅读量|阅读|点击次数|点击数|点击|评论|"
-    r"人气|文档编号|格式|页数|大小|下载次数|字数"
+    r"人气|文档编号|格式|页数|大小|下载次数|字数|分类|发布者|发布人"
 )
-_BYLINE_FIELD = re.compile(rf"(?:^|\s|[\[【|｜])(?:{_BYLINE_FIELDS})\s*[:：]")
+_BYLINE_FIELD = re.compile(
+    rf"(?:^|\s|[\[【|｜])(?:(?:{_BYLINE_FIELDS})\s*(?:[:：]|[(（]\d)|发表于\s*\d)"
+)
 _BYLINE_START = re.compile(
     rf"^[\[【]?(?:{_BYLINE_FIELDS})\s*[:：]|^[{HAN}A-Za-z\d]{{1,8}}人气[:：]\s*[\d.]+"
 )
@@ -170,14 +174,25 @@ def _is_heading_or_title(line: str) -> bool:
     return bool(
         _HEADING_START.match(line)
         or parse_heading(line)
-        or re.search("(?:计划|方案|总结|报告|安排|要点|意见|通知)$", line)
+        or re.search(r"(?:计划|方案|总结|报告|安排|要点|意见|通知|篇|范文|大全)[）)]?$", line)
     )
+
+
+def _is_link(line: str) -> bool:
+    return len(line) <= 40 and not re.search("[。！？；]", line)
+
+
+# A browser tab's title: the page's title, then the site's name after "_", "-" or "|".
+_TAB_TITLE = re.compile(
+    rf"^(.{{4,40}}?)(\s*[_|｜-]\s*[{HAN}A-Za-z\d]{{2,10}}(?:网|站|屋|吧|文库|网站))$"
+)
 
 
 def _title_of(lines: list[str]) -> str | None:
     for line in lines[:6]:
         if _line_rule(line):
             continue
+        line = m[1] if (m := _TAB_TITLE.match(line)) else line
         if (
             len(line) <= 40
             and not re.search("[。，；！？]", line)
@@ -194,9 +209,21 @@ def mark_furniture(text: str) -> list[list[Piece]]:
     marks = _watermarks(lines)
     title = _title_of(lines)
     title_seen = False
+    in_links = False
     out: list[list[Piece]] = []
     for line in lines:
         rule = _line_rule(line)
+        # Under "相关文章" a site lists links: short lines without a sentence in them.
+        in_links = (rule == "navigation" and bool(_NAV_START.match(line))) or (
+            in_links and rule is None and _is_link(line)
+        )
+        if in_links and rule is None:
+            rule = "navigation"
+        if rule is None and (tab := _TAB_TITLE.match(line)):
+            out.append([(tab[1], None), (tab[2], "watermark")])
+            if title is None or tab[1] == title:
+                title, title_seen = tab[1], True
+            continue
         if rule is None and line in marks:
             rule = "watermark"
         if rule is None and title is not None and line == title:
