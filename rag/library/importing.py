@@ -26,7 +26,7 @@ from rag.text.zh import parse_heading
 # What still looks like a site's, or broken, after cleaning: (reason, pattern).
 _SUSPICIOUS = (
     ("网址或域名", re.compile(r"(?i)https?://|www\.|\.(?:com|cn|net|org)\b")),
-    ("版权或备案", re.compile(r"©|版权|备案|ICP")),
+    ("版权或备案", re.compile(r"©|版权所有|备案号|ICP")),
     ("网页日期", re.compile(r"(?<!\d)(?:19|20)\d{2}-\d{1,2}-\d{1,2}")),
     ("导航符号", re.compile(r"[>»›]")),
     ("网站用语", re.compile(r"小编|下载|点击|关注我们|收藏|转载|网友|本站|阅读全文|怎么写")),

@@ -45,9 +45,13 @@ _FOOTER = re.compile(
 _NAV_START = re.compile(
     r"^(?:当前位置|您的位置|你的位置|您现在的位置|你现在的位置|所在位置)[:：]|"
     r"^(?:上一篇|下一篇|上一页|下一页|前一篇|后一篇)[:：]?|"
+    r"^(?:标签|TAG标签|Tags?|本文标签)(?:[:：]|$)"
+)
+# A header under which a site lists links to its other pages.
+_LINKS_HEADER = re.compile(
     r"^(?:相关(?:文章|推荐|阅读|范文|专题|搜索|资源)|热门(?:文章|推荐|范文|搜索)|猜你喜欢|"
-    r"推荐阅读|延伸阅读|精彩推荐|最新(?:文章|范文|更新)|标签|TAG标签|Tags?|本文标签|"
-    r"大家都在看|网友都在看)(?:[:：]|$)|^看了.{0,40}的人(?:还|也)看了"
+    r"推荐阅读|延伸阅读|精彩推荐|最新(?:文章|范文|更新)|大家都在看|网友都在看)(?:[:：]|$)|"
+    r"^看了.{0,40}的人(?:还|也)看了"
 )
 # Page buttons and menu words: a line made of nothing else is navigation.
 _NAV_WORD = (
@@ -109,7 +113,9 @@ class Removal:
 def _line_rule(line: str) -> str | None:
     """The rule that removes a whole line, if any."""
     bare = line.strip()
-    if _NAV_START.match(bare) or _NAV_ONLY.match(bare) or _PAGE_COUNTER.match(bare):
+    if _NAV_START.match(bare) or _LINKS_HEADER.match(bare) or _NAV_ONLY.match(bare):
+        return "navigation"
+    if _PAGE_COUNTER.match(bare):
         return "navigation"
     if _is_breadcrumb(bare):
         return "navigation"
@@ -164,8 +170,11 @@ def _watermarks(lines: list[str]) -> set[str]:
         site = _SITE_STRONG.search(line) or _SITE_WEAK.search(line)
         if inside and (site or inside + lines.count(line) >= 3):
             found.add(line)
-    names = Counter(m[0] for m in _SITE_STRONG.finditer(text))
-    found.update(name for name, n in names.items() if n >= 2)
+    # "……好文章范文网" takes a few characters before the site's word: count each length.
+    names = Counter(
+        m[0][start:] for m in _SITE_STRONG.finditer(text) for start in range(len(m[0]) - 3)
+    )
+    found.update(name for name, n in names.items() if n >= 2 and _SITE_STRONG.fullmatch(name))
     return found
 
 
@@ -179,7 +188,12 @@ def _is_heading_or_title(line: str) -> bool:
 
 
 def _is_link(line: str) -> bool:
-    return len(line) <= 40 and not re.search("[。！？；]", line)
+    heading = parse_heading(line)
+    return (
+        len(line) <= 40
+        and not re.search("[。！？；]", line)
+        and not (heading and heading[0] <= 2)
+    )
 
 
 # A browser tab's title: the page's title, then the site's name after "_", "-" or "|".
@@ -214,7 +228,7 @@ def mark_furniture(text: str) -> list[list[Piece]]:
     for line in lines:
         rule = _line_rule(line)
         # Under "相关文章" a site lists links: short lines without a sentence in them.
-        in_links = (rule == "navigation" and bool(_NAV_START.match(line))) or (
+        in_links = bool(_LINKS_HEADER.match(line)) or (
             in_links and rule is None and _is_link(line)
         )
         if in_links and rule is None:
