@@ -32,6 +32,8 @@ UPLOAD_TEXT = "up_text"
 UPLOAD_TITLE = "up_title"
 UPLOAD_KIND = "up_kind"
 UPLOAD_TOPIC = "up_topic"
+PASTE = "paste_import"  # a pasted page, cleaned and split: (RawImport, [UploadPreview])
+PASTE_ROUND = "paste_round"  # a new text area after each save empties it
 
 PAGES = ("起草", "我的草稿", "范文库")
 OFFLINE = "离线组合（不需要网络和密钥）"
@@ -50,6 +52,13 @@ def section_key(kind: str, draft_id: str, index: int, *more: object) -> str:
 
 def uploader_key() -> str:
     return f"lib_upload_{st.session_state[UPLOAD_ROUND]}"
+
+
+def paste_key(field: str = "text", index: int | None = None) -> str:
+    """The paste area (text) and the widgets of each document found in it."""
+    if index is None:
+        return f"paste_{field}_{st.session_state[PASTE_ROUND]}"
+    return f"paste_{field}_{st.session_state[PASTE_ROUND]}_{index}"
 
 
 def init_state() -> None:
@@ -72,6 +81,8 @@ def init_state() -> None:
         LLM_API_KEY: "",
         UPLOAD: None,
         UPLOAD_ROUND: 0,
+        PASTE: None,
+        PASTE_ROUND: 0,
     }
     for key, value in defaults.items():
         if key not in st.session_state:

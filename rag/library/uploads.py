@@ -12,7 +12,9 @@ from pathlib import Path
 from rag.errors import InputFileError, PlanError
 from rag.library.classify import classify_kind, classify_topic
 from rag.library.corpus import KINDS, CorpusDoc, parse_corpus_text, title_for
+from rag.library.importing import RawImport, import_raw
 from rag.library.loaders import read_bytes
+from rag.library.structure import COMMUNITY, document_scope
 from rag.plan.outlines import load_outlines
 from rag.text.clean import clean_text
 
@@ -31,6 +33,8 @@ class UploadPreview:
     title: str
     kind: str
     topic: str
+    scope: str = COMMUNITY  # 社区, or whose document it is (kept out of drafting)
+    found: RawImport | None = None  # the cleaning's record: what was removed, documents
 
 
 def upload_dir(settings) -> Path:
@@ -46,14 +50,24 @@ def preview_upload(data: bytes, filename: str) -> UploadPreview:
             f"“{filename}”太大（{len(data) / 1024 / 1024:.1f} MB），范文上传不超过 "
             f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB。"
         )
-    text = clean_text(read_bytes(data, filename))
+    found = import_raw(read_bytes(data, filename), filename)
+    text = found.page.text
     if len(text) < MIN_CHARS:
         raise InputFileError(f"“{filename}”清洗后只剩 {len(text)} 个字，不足以作为范文。")
     outlines = load_outlines()
     kind = classify_kind(text)
     topic = classify_topic(text, outlines)
     name = outlines[topic].name if topic in outlines else "社区工作"
-    return UploadPreview(filename, text, title_for(text, name, kind), kind, topic)
+    title = title_for(text, name, kind)
+    return UploadPreview(filename, text, title, kind, topic, document_scope(text), found)
+
+
+def pasted_previews(found: RawImport) -> list[UploadPreview]:
+    """The documents found in a pasted page, each ready for review like an upload."""
+    return [
+        UploadPreview("粘贴文本", d.doc.body, d.doc.title, d.doc.kind, d.doc.topic, d.doc.scope)
+        for d in found.documents
+    ]
 
 
 def upload_document(preview: UploadPreview) -> CorpusDoc:
@@ -68,8 +82,9 @@ def upload_document(preview: UploadPreview) -> CorpusDoc:
         raise InputFileError(f"正文只有 {len(body)} 个字，不足以作为范文。")
     digest = hashlib.sha1(body.encode("utf-8")).hexdigest()[:12]
     doc_id = f"{UPLOAD_PREFIX}{digest}"
+    source = f"上传：{preview.filename}"
     return CorpusDoc(
-        doc_id, title[:60], preview.kind, preview.topic, f"上传：{preview.filename}", body
+        doc_id, title[:60], preview.kind, preview.topic, source, body, scope=preview.scope
     )
 
 

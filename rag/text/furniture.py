@@ -190,9 +190,7 @@ def _is_heading_or_title(line: str) -> bool:
 def _is_link(line: str) -> bool:
     heading = parse_heading(line)
     return (
-        len(line) <= 40
-        and not re.search("[。！？；]", line)
-        and not (heading and heading[0] <= 2)
+        len(line) <= 40 and not re.search("[。！？；]", line) and not (heading and heading[0] <= 2)
     )
 
 
@@ -228,9 +226,7 @@ def mark_furniture(text: str) -> list[list[Piece]]:
     for line in lines:
         rule = _line_rule(line)
         # Under "相关文章" a site lists links: short lines without a sentence in them.
-        in_links = bool(_LINKS_HEADER.match(line)) or (
-            in_links and rule is None and _is_link(line)
-        )
+        in_links = bool(_LINKS_HEADER.match(line)) or (in_links and rule is None and _is_link(line))
         if in_links and rule is None:
             rule = "navigation"
         if rule is None and (tab := _TAB_TITLE.match(line)):
