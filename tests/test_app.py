@@ -623,7 +623,9 @@ def test_library_page_imports_a_pasted_compilation_with_a_preview(tmp_path, monk
     # the page, its removed parts highlighted with the rule that removed them
     shown = " ".join(m.value for m in at.markdown)
     assert ":red-background[" in shown and "（导航与页面按钮）" in shown
-    assert at.text_input(key="paste_title_0_1").value == "社区戒毒康复人员帮扶工作计划（网络范文·二）"
+    assert (
+        at.text_input(key="paste_title_0_1").value == "社区戒毒康复人员帮扶工作计划（网络范文·二）"
+    )
     assert at.selectbox(key="paste_kind_0_0").value == "计划"
     assert at.selectbox(key="paste_topic_0_2").value == "jindu"
     assert at.text_area(key="paste_body_0_0").value.startswith("社区禁毒宣传教育工作计划\n")

@@ -45,6 +45,7 @@ def _kept(text: str) -> str:
         ("footer", "Copyright © 2010-2020 好文坊 All rights reserved"),
         ("footer", "工信部备案号：京ICP备10000001号"),
         ("footer", "本站为文档交易平台，内容由网友上传，如有侵权请联系删除。"),
+        ("footer", "关于我们 | 联系我们 | 网站地图"),
     ],
 )
 def test_each_rule_removes_its_line_and_keeps_the_plan(rule, furniture):
@@ -95,6 +96,12 @@ def test_repeated_title_goes_but_the_first_stays():
         "现制定社区消防安全工作计划如下。",
         "3.活动地点：社区广场 > 东侧",
         "社区书记：张丽 | 副书记：王强",
+        "居民有困难请联系我们社区居委会。",
+        "希望大家积极参与，共同帮助困难群众。",
+        "社区为大家提供家电维修、理发等便民服务。",
+        "以下是社区为居民提供的服务清单。",
+        "让更多居民关注社区公共事务。",
+        "活动现场为大家准备了茶水和急救药品。",
     ],
 )
 def test_plan_lines_that_look_a_little_like_furniture_stay(line):

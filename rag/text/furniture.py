@@ -34,14 +34,16 @@ Piece = tuple[str, str | None]
 # Cut after end punctuation (and what closes after it): the pieces join back into the line.
 _SENTENCE_END = re.compile(r"(?<=[。！？!?])(?![。！？!?”’」）)])|(?<=[。！？!?][”’」）)])")
 
+# A site's footer: removed as a sentence wherever it stands.
 _FOOTER = re.compile(
     r"(?i)copyright|all\s+rights\s+reserved|版权所有|©|\(c\)\s*\d{4}|ICP\s*备|ICP证|"
     r"备案号|公网安备|网安备|增值电信|"
     r"本站(?:为|是|所有|内容|资源|文章|部分|仅|收录|声明|不保证|不承担|提供的|所收集)|"
-    r"(?:如有|若有|涉及)侵权|侵权(?:请|必)?(?:联系|删)|免责声明|联系我们|关于我们|网站地图|"
-    r"意见反馈|广告合作|举报(?:电话|邮箱)|交文档|文档(?:易|交易|分享)平台|由会员分享|"
-    r"请在[^。]{1,12}上搜索"
+    r"(?:如有|若有|涉及)侵权|侵权(?:请|必)?(?:联系|删)|免责声明|"
+    r"交文档|文档(?:易|交易|分享)平台|由会员分享|请在[^。]{1,12}上搜索"
 )
+# A footer's menu words: removed only as a short line of their own ("有困难请联系我们" stays).
+_FOOTER_MENU = re.compile(r"联系我们|关于我们|网站地图|意见反馈|广告合作|举报(?:电话|邮箱)")
 _NAV_START = re.compile(
     r"^(?:当前位置|您的位置|你的位置|您现在的位置|你现在的位置|所在位置)[:：]|"
     r"^(?:上一篇|下一篇|上一页|下一页|前一篇|后一篇)[:：]?|"
@@ -81,13 +83,13 @@ _ISO_DATE = re.compile(r"(?<!\d)(?:19|20)\d{2}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[
 _BYLINE_BAR = re.compile(rf"^[|｜]\s*[{HAN}A-Za-z·]{{2,12}}$")
 _BOILERPLATE = re.compile(
     r"小编|本文(?:由|来源|来自|系|转载|仅代表)|转载(?:请|自|于)|"
-    r"希望(?:大家|你|您|对你|对您|对大家|本文|以上|这些|此文|能)[^。！]{0,16}"
-    r"(?:喜欢|帮助|有所帮助|启发|参考|借鉴|用得上)|"
+    r"希望(?:大家|你|您|对你|对您|对大家|本文|以上|这些|此文|能)[^。！，]{0,12}"
+    r"(?:喜欢|有所帮助|有帮助|带来帮助|启发|借鉴|用得上)|"
     r"欢迎(?:大家)?(?:阅读|参考|借鉴|收藏|分享|下载)|仅供(?:大家)?参考|供(?:大家|您|你)参考|"
-    r"(?:更多|查看更多|想了解更多)[^。！]{0,20}(?:请|敬请)?(?:关注|访问|点击|浏览|查看)|"
-    r"(?:为您|为你|为大家)(?:精心)?(?:整理|收集|搜集|准备|推荐|提供)|"
-    r"以下是[^。！]{0,30}(?:整理|分享|推荐|提供)|点击(?:这里|此处|下载|查看|进入)|"
-    r"(?:文章|范文|资料)(?:仅供|来源于网络)|感谢(?:您的)?阅读|喜欢(?:就|的话)?(?:收藏|分享)"
+    r"(?:更多|查看更多|想了解更多)[^。！]{0,20}(?:请|敬请)(?:关注|访问|点击|浏览|查看)|"
+    r"(?:为您|为你|为大家)(?:精心)?(?:整理|收集|搜集|推荐)|以下是[^。！]{0,30}整理的|"
+    r"点击(?:这里|此处|下载|查看|进入)|(?:文章|范文|资料)(?:仅供|来源于网络)|"
+    r"感谢(?:您的)?阅读|喜欢(?:就|的话)?(?:收藏|分享)"
 )
 # What a site's name looks like: a 范文/文秘/公文/文库 site or a domain (strong: removed
 # wherever it turns up twice); a name with digits, or one before a site's menu (weak: only
@@ -121,7 +123,10 @@ def _line_rule(line: str) -> str | None:
         return "navigation"
     if _BYLINE_BAR.match(bare) or _is_byline(bare):
         return "byline"
-    if "。" not in bare and len(bare) <= 60 and _FOOTER.search(bare):
+    if "。" not in bare and (
+        (len(bare) <= 60 and _FOOTER.search(bare))
+        or (len(bare) <= 30 and _FOOTER_MENU.search(bare))
+    ):
         return "footer"
     return None
 
