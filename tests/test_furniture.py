@@ -16,7 +16,7 @@ PLAN = (
 
 
 def _rules(text: str) -> dict[str, list[str]]:
-    kept, removed = strip_furniture(text)
+    removed = strip_furniture(text)[1]
     out: dict[str, list[str]] = {}
     for r in removed:
         out.setdefault(r.rule, []).append(r.text)
