@@ -652,3 +652,15 @@ def test_library_page_keeps_a_school_page_out_of_drafting(tmp_path, monkeypatch)
     at.button(key="paste_save").click().run()
     assert any("没有勾选要保存的文档" in w.value for w in at.warning)
     assert at.text_area(key="paste_text_0").value == page  # nothing the user pasted is lost
+
+
+def test_an_uploaded_page_shows_what_cleaning_removed_and_whose_it_is(tmp_path, monkeypatch):
+    own_library(monkeypatch, tmp_path)
+    at = new_app()
+    at.sidebar.radio(key="page").set_value("范文库").run()
+    page = (RAW_PAGES / "school_outing.txt").read_bytes()
+    at.file_uploader[0].set_value(("重阳活动.txt", page, "text/plain")).run()
+    assert not at.exception and not at.error
+    assert any("署名与发布信息 1 处" in c.value for c in at.caption)
+    assert any("不是社区的文档（学校）" in w.value for w in at.warning)
+    assert "发布日期" not in at.text_area(key="up_text").value
