@@ -209,8 +209,11 @@ _TAB_TITLE = re.compile(
 )
 
 
+_TOP = 6  # the lines where a page's title stands
+
+
 def _title_of(lines: list[str]) -> str | None:
-    for line in lines[:6]:
+    for line in lines[:_TOP]:
         if _line_rule(line):
             continue
         line = m[1] if (m := _TAB_TITLE.match(line)) else line
@@ -232,13 +235,13 @@ def mark_furniture(text: str) -> list[list[Piece]]:
     title_seen = False
     in_links = False
     out: list[list[Piece]] = []
-    for line in lines:
+    for n, line in enumerate(lines):
         rule = _line_rule(line)
         # Under "相关文章" a site lists links: short lines without a sentence in them.
         in_links = bool(_LINKS_HEADER.match(line)) or (in_links and rule is None and _is_link(line))
         if in_links and rule is None:
             rule = "navigation"
-        if rule is None and (tab := _TAB_TITLE.match(line)):
+        if rule is None and n < _TOP and (tab := _TAB_TITLE.match(line)):
             out.append([(tab[1], None), (tab[2], "watermark")])
             if title is None or tab[1] == title:
                 title, title_seen = tab[1], True
