@@ -41,6 +41,9 @@ def test_page_cleans_to_its_expected_text(name):
 @pytest.mark.parametrize("name", NAMES)
 def test_cleaning_is_idempotent(name):
     assert clean_text(_expected(name)) == _expected(name)
+    # saving a reviewed document cleans its body again: it must come out the same
+    for d in import_raw(_raw(name), name).documents:
+        assert clean_text(d.doc.body) == d.doc.body
 
 
 def test_prose_plan_comes_out_as_the_text_it_was_made_from():
