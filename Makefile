@@ -7,7 +7,7 @@ DATA_DIR ?= .data
 INDEX_STAMP := $(DATA_DIR)/.index-built
 CORPUS := $(wildcard data/corpus/*.md data/corpus/*.txt data/corpus/*.docx)
 
-.PHONY: install index run test lint bench eval clean
+.PHONY: install index run test lint bench eval raw-report clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,13 @@ bench: install
 # The drafting quality report: data/eval/profiles.json drafted offline, findings by kind.
 eval: install index
 	$(BIN)/python -m rag eval
+	$(BIN)/python -m rag raw-report data/raw
+
+# The cleaning report beside it: what each rule removed from a folder of raw pages
+# (RAW=folder, default data/raw), the documents and roles found, what stayed suspicious.
+RAW ?= data/raw
+raw-report: install
+	$(BIN)/python -m rag raw-report $(RAW)
 
 clean:
 	rm -rf $(DATA_DIR) .pytest_cache

@@ -1,4 +1,5 @@
-"""`python -m rag …`: ingest, search, clean, topics, import-raw, draft, export, batch."""
+"""`python -m rag …`: ingest, search, clean, topics, import-raw, raw-report, draft, export,
+batch."""
 
 from __future__ import annotations
 
@@ -68,10 +69,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--profiles", type=Path, default=None, help="社区信息 JSON 列表")
 
     p = sub.add_parser("import-raw", help="把网页原文清洗、拆分、标注后写成范文文件")
-    p.add_argument("file", type=Path)
-    p.add_argument("--stem", required=True, help="文件名前缀，如 seed")
+    p.add_argument("file", help="网页原文文件（.txt、.md、.docx），或 - 表示从标准输入读取")
+    p.add_argument("--stem", help="文件名前缀，如 seed（默认为文件名，标准输入为 paste）")
     p.add_argument("--source", help="来源说明（默认为文件名）")
     p.add_argument("--out", type=Path, default=None)
+    p.add_argument("--dry-run", action="store_true", help="只显示清洗和拆分结果，不写文件")
+
+    p = sub.add_parser(
+        "raw-report", help="清洗报告：一个文件夹的网页原文各规则删除了什么、拆出几篇"
+    )
+    p.add_argument("folder", type=Path, nargs="?", default=None, help="默认 data/raw/")
     return parser
 
 
@@ -239,12 +246,37 @@ def cmd_topics(args) -> int:
 
 
 def cmd_import_raw(args) -> int:
-    from rag.library.corpus import documents_from_text, write_corpus
-    from rag.library.loaders import read_file
+    from rag.library.corpus import write_corpus
+    from rag.library.importing import describe, import_raw
+    from rag.library.loaders import read_file, strip_control
 
-    docs = documents_from_text(read_file(args.file), args.source or args.file.name, args.stem)
-    for path in write_corpus(docs, args.out or get_settings().corpus_dir):
+    if args.file == "-":
+        text, name, stem = strip_control(sys.stdin.read()), "粘贴文本", "paste"
+        if not text.strip():
+            raise PlanError("标准输入没有内容：请把网页文字粘贴或重定向进来。")
+    else:
+        path = Path(args.file)
+        text, name, stem = read_file(path), path.name, path.stem
+    imp = import_raw(text, args.source or name, args.stem or stem)
+    print("\n".join(describe(imp)), file=sys.stderr)
+    if not imp.documents:
+        raise PlanError(f"{name}：清洗后没有剩下可用的正文。")
+    if args.dry_run:
+        for d in imp.documents:
+            print(d.doc.render())
+        return 0
+    for path in write_corpus([d.doc for d in imp.documents], args.out or get_settings().corpus_dir):
         print(path)
+    return 0
+
+
+def cmd_raw_report(args) -> int:
+    from rag.library.importing import folder_report
+
+    folder = args.folder or get_settings().corpus_dir.parent / "raw"
+    if not folder.is_dir():
+        raise PlanError(f"找不到文件夹：{folder}")
+    print(folder_report(folder))
     return 0
 
 
@@ -357,6 +389,7 @@ COMMANDS = {
     "draft": cmd_draft,
     "export": cmd_export,
     "import-raw": cmd_import_raw,
+    "raw-report": cmd_raw_report,
     "eval": cmd_eval,
     "batch": cmd_batch,
     "batch-template": cmd_batch_template,

@@ -629,3 +629,64 @@ def test_an_edit_saved_in_another_window_during_a_regeneration_is_kept_and_told(
     assert "另一个窗口在重新生成期间改的文字。" in texts_of_four
     assert kept.sections[3].version.origin == "composer" and len(texts_of_four) == 3
     assert kept.sections[0].text == "另一个窗口改的指导思想。"  # changed on one side only
+
+
+RAW_PAGES = REPO_ROOT / "tests" / "data" / "raw_pages"
+
+
+def test_library_page_imports_a_pasted_compilation_with_a_preview(tmp_path, monkeypatch):
+    own_library(monkeypatch, tmp_path)
+    at = new_app()
+    at.sidebar.radio(key="page").set_value("范文库").run()
+    at.button(key="paste_preview").click().run()
+    assert any("请先把网页上的文字粘贴" in w.value for w in at.warning)
+    page = (RAW_PAGES / "jindu_compilation.txt").read_text(encoding="utf-8")
+    at.text_area(key="paste_text_0").input(page).run()
+    at.button(key="paste_preview").click().run()
+    assert not at.exception and not at.error
+    assert any("找到 3 篇文档" in s.value for s in at.success)
+    assert any("站点套话 1 处" in c.value and "导航与页面按钮 3 处" in c.value for c in at.caption)
+    # the page, its removed parts highlighted with the rule that removed them
+    shown = " ".join(m.value for m in at.markdown)
+    assert ":red-background[" in shown and "（导航与页面按钮）" in shown
+    assert (
+        at.text_input(key="paste_title_0_1").value == "社区戒毒康复人员帮扶工作计划（网络范文·二）"
+    )
+    assert at.selectbox(key="paste_kind_0_0").value == "计划"
+    assert at.selectbox(key="paste_topic_0_2").value == "jindu"
+    assert at.text_area(key="paste_body_0_0").value.startswith("社区禁毒宣传教育工作计划\n")
+    assert any("指导思想、任务措施、保障" in c.value for c in at.caption)
+    at.checkbox(key="paste_keep_0_1").uncheck()
+    at.text_input(key="paste_title_0_2").input("禁毒示范创建计划（自拟标题）")
+    at.button(key="paste_save").click().run()
+    assert not at.exception and not at.error
+    assert any("已保存并建立索引 2 篇" in s.value for s in at.success)
+    listed = [t.value for t in at.text if "上传：粘贴文本" in t.value]
+    assert len(listed) == 2 and any("禁毒示范创建计划（自拟标题）" in t for t in listed)
+    assert at.text_area(key="paste_text_1").value == ""  # a fresh paste area after saving
+
+
+def test_library_page_keeps_a_school_page_out_of_drafting(tmp_path, monkeypatch):
+    own_library(monkeypatch, tmp_path)
+    at = new_app()
+    at.sidebar.radio(key="page").set_value("范文库").run()
+    page = (RAW_PAGES / "school_outing.txt").read_text(encoding="utf-8")
+    at.text_area(key="paste_text_0").input(page).run()
+    at.button(key="paste_preview").click().run()
+    assert any("不是社区的文档（学校）" in w.value for w in at.warning)
+    assert at.checkbox(key="paste_keep_0_0").value is False
+    at.button(key="paste_save").click().run()
+    assert any("没有勾选要保存的文档" in w.value for w in at.warning)
+    assert at.text_area(key="paste_text_0").value == page  # nothing the user pasted is lost
+
+
+def test_an_uploaded_page_shows_what_cleaning_removed_and_whose_it_is(tmp_path, monkeypatch):
+    own_library(monkeypatch, tmp_path)
+    at = new_app()
+    at.sidebar.radio(key="page").set_value("范文库").run()
+    page = (RAW_PAGES / "school_outing.txt").read_bytes()
+    at.file_uploader[0].set_value(("重阳活动.txt", page, "text/plain")).run()
+    assert not at.exception and not at.error
+    assert any("署名与发布信息 1 处" in c.value for c in at.caption)
+    assert any("不是社区的文档（学校）" in w.value for w in at.warning)
+    assert "发布日期" not in at.text_area(key="up_text").value

@@ -37,6 +37,8 @@ BATCH_TABLE = "batch_table"  # the table of communities (an uploader)
 BATCH_TOPIC = "batch_topic"
 BATCH_YEAR = "batch_year"
 BATCH_RESULT = "batch_result"  # the last batch of this session: (output folder, results)
+PASTE = "paste_import"  # a pasted page, cleaned and split: (RawImport, [UploadPreview])
+PASTE_ROUND = "paste_round"  # a new text area after each save empties it
 
 PAGES = ("起草", "我的草稿", "批量起草", "范文库")
 OFFLINE = "离线组合（不需要网络和密钥）"
@@ -55,6 +57,13 @@ def section_key(kind: str, draft_id: str, index: int, *more: object) -> str:
 
 def uploader_key() -> str:
     return f"lib_upload_{st.session_state[UPLOAD_ROUND]}"
+
+
+def paste_key(field: str = "text", index: int | None = None) -> str:
+    """The paste area (text) and the widgets of each document found in it."""
+    if index is None:
+        return f"paste_{field}_{st.session_state[PASTE_ROUND]}"
+    return f"paste_{field}_{st.session_state[PASTE_ROUND]}_{index}"
 
 
 def init_state() -> None:
@@ -80,6 +89,8 @@ def init_state() -> None:
         BATCH_TOPIC: "",
         BATCH_YEAR: 0,
         BATCH_RESULT: None,
+        PASTE: None,
+        PASTE_ROUND: 0,
     }
     for key, value in defaults.items():
         if key not in st.session_state:

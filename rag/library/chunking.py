@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rag.library.corpus import CorpusDoc
+from rag.library.structure import COMMUNITY, ROLE_HEADINGS, has_outline_headings, prose_roles
 from rag.text.zh import SENTENCE, parse_heading, role_of_heading
 
 MAX_CHARS = 800
@@ -44,6 +45,11 @@ class _Unit:
 
 
 def _units(doc: CorpusDoc) -> list[_Unit]:
+    if doc.scope != COMMUNITY:
+        # Another organisation's activity or an essay: searchable, never drafted from.
+        return [_Unit(line, (), "其他", -1) for line in doc.body.split("\n")]
+    if doc.kind in ("计划", "方案") and not has_outline_headings(doc.body):
+        return _prose_units(doc.body.split("\n"))
     default = "任务措施" if doc.kind in ("计划", "方案") else "情况"
     preamble_role = {"计划": "指导思想", "方案": "指导思想", "标语": "其他"}.get(doc.kind, "情况")
     stack: list[tuple[int, str, str | None]] = []  # (level, path label, role)
@@ -67,6 +73,17 @@ def _units(doc: CorpusDoc) -> list[_Unit]:
         else:
             role = roles[-1] if roles else default
         units.append(_Unit(line, path, role, top))
+    return units
+
+
+def _prose_units(lines: list[str]) -> list[_Unit]:
+    """A plan written without outline headings: each run of paragraphs of one role (judged by
+    their content) is a section named by the heading that role stands for."""
+    units, top, previous = [], -1, None
+    for line, role in zip(lines, prose_roles(lines), strict=True):
+        if role != previous:
+            top, previous = top + 1, role
+        units.append(_Unit(line, (ROLE_HEADINGS.get(role, role),), role, top))
     return units
 
 

@@ -12,7 +12,9 @@ from pathlib import Path
 from rag.errors import InputFileError, PlanError
 from rag.library.classify import classify_kind, classify_topic
 from rag.library.corpus import KINDS, CorpusDoc, parse_corpus_text, title_for
+from rag.library.importing import RawImport, import_raw
 from rag.library.loaders import read_bytes
+from rag.library.structure import COMMUNITY, document_scope
 from rag.plan.outlines import load_outlines
 from rag.text.clean import clean_text
 
@@ -31,6 +33,8 @@ class UploadPreview:
     title: str
     kind: str
     topic: str
+    scope: str = COMMUNITY  # 社区, or whose document it is (kept out of drafting)
+    found: RawImport | None = None  # the cleaning's record: what was removed, documents
 
 
 def upload_dir(settings) -> Path:
@@ -39,17 +43,27 @@ def upload_dir(settings) -> Path:
 
 def preview_upload(data: bytes, filename: str) -> UploadPreview:
     """Server-side checks (extension, size, content), then cleaning and suggested labels."""
-    text = uploaded_text(data, filename)
+    check_upload(data, filename)
+    found = import_raw(read_bytes(data, filename), filename)
+    text = enough_text(found.page.text, filename)
     outlines = load_outlines()
     kind = classify_kind(text)
     topic = classify_topic(text, outlines)
     name = outlines[topic].name if topic in outlines else "社区工作"
-    return UploadPreview(filename, text, title_for(text, name, kind), kind, topic)
+    title = title_for(text, name, kind)
+    return UploadPreview(filename, text, title, kind, topic, document_scope(text), found)
 
 
-def uploaded_text(data: bytes, filename: str, what: str = "范文") -> str:
-    """The cleaned text of an uploaded file after the server-side checks (extension, size,
-    encoding, the .docx zip, enough text); `what` the file is for names it in the messages."""
+def pasted_previews(found: RawImport) -> list[UploadPreview]:
+    """The documents found in a pasted page, each ready for review like an upload."""
+    return [
+        UploadPreview("粘贴文本", d.doc.body, d.doc.title, d.doc.kind, d.doc.topic, d.doc.scope)
+        for d in found.documents
+    ]
+
+
+def check_upload(data: bytes, filename: str, what: str = "范文") -> None:
+    """An uploaded file's size, before anything reads it; `what` the file is for names it."""
     if not data:
         raise InputFileError(f"“{filename}”是空文件。")
     if len(data) > MAX_UPLOAD_BYTES:
@@ -57,10 +71,19 @@ def uploaded_text(data: bytes, filename: str, what: str = "范文") -> str:
             f"“{filename}”太大（{len(data) / 1024 / 1024:.1f} MB），{what}上传不超过 "
             f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB。"
         )
-    text = clean_text(read_bytes(data, filename))
+
+
+def enough_text(text: str, filename: str, what: str = "范文") -> str:
     if len(text) < MIN_CHARS:
         raise InputFileError(f"“{filename}”清洗后只剩 {len(text)} 个字，不足以作为{what}。")
     return text
+
+
+def uploaded_text(data: bytes, filename: str, what: str = "范文") -> str:
+    """The cleaned text of an uploaded file after the server-side checks (extension, size,
+    encoding, the .docx zip, enough text); `what` the file is for names it in the messages."""
+    check_upload(data, filename, what)
+    return enough_text(clean_text(read_bytes(data, filename)), filename, what)
 
 
 def upload_document(preview: UploadPreview) -> CorpusDoc:
@@ -75,8 +98,9 @@ def upload_document(preview: UploadPreview) -> CorpusDoc:
         raise InputFileError(f"正文只有 {len(body)} 个字，不足以作为范文。")
     digest = hashlib.sha1(body.encode("utf-8")).hexdigest()[:12]
     doc_id = f"{UPLOAD_PREFIX}{digest}"
+    source = f"上传：{preview.filename}"
     return CorpusDoc(
-        doc_id, title[:60], preview.kind, preview.topic, f"上传：{preview.filename}", body
+        doc_id, title[:60], preview.kind, preview.topic, source, body, scope=preview.scope
     )
 
 

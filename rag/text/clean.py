@@ -1,10 +1,14 @@
-"""Cleaning Chinese web text: pinyin ruby, Traditional→Simplified, mojibake, HTML, SEO inserts."""
+"""Cleaning Chinese web text: pinyin ruby, Traditional→Simplified, mojibake, HTML, SEO inserts,
+site furniture (rag.text.furniture), one placeholder form."""
 
 from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 from functools import lru_cache
+
+from rag.text.furniture import Piece, Removal, kept_text, mark_furniture, removals
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff"
 _TONES = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
@@ -51,7 +55,32 @@ def to_simplified(text: str) -> str:
     """
     t2s, tw2s = _converter("t2s"), _converter("tw2s")
     parts = re.findall(r"[^。！？\n]*[。！？\n]?", text)
-    return "".join(tw2s.convert(p) if t2s.convert(p) != p else p for p in parts)
+    return fix_phrases("".join(tw2s.convert(p) if t2s.convert(p) != p else p for p in parts))
+
+
+# 著 is Simplified too (著作, 显著, 著名), so OpenCC leaves it where a Simplified sentence
+# needs 着: after a verb it is the particle (本着, 接着, 围绕着), before 力/手/重 … it is zhuó.
+_ZHE_AFTER = (
+    "本|接|随|沿|朝|向|为|意味|有|存在|发挥|起|肩负|跟|看|带|穿|衣|执|沉|沈|围绕|伴随|充满|"
+    "承担|承载|保持|面临|关系|影响|代表|标志|象征|顺|靠|凭|怀|抱|守|盯|等|忙|试|活|想|说|写|"
+    "挂|摆|放|住|坐|站|走|引领|推动|见证|激励|鼓舞|温暖|守护|传承|延续|书写|践行|履行|牵|"
+    "紧|照|按|冲|对|指|领|载|含|藏|留|记|惦|盼|望|唱|笑|干|做|思考|坚守|扛|担|连|系|拿|用"
+)
+_ZHE = re.compile(
+    rf"({_ZHE_AFTER})著(?!作|名|称|述|录|者|书)|()著(?=力|手|重|眼|想|落|实|急|装|陆|迷|火|凉|色|墨|意|笔)"
+)
+
+
+# What OpenCC itself writes wrong (充電覆蓋 → 充电复盖).
+_PHRASES = {"复盖": "覆盖"}
+
+
+def fix_phrases(text: str) -> str:
+    """著 → 着 where Simplified writes 着 (本著 → 本着, 著力 → 着力; 著作, 显著, 著名 stay),
+    and the words OpenCC gets wrong."""
+    for wrong, right in _PHRASES.items():
+        text = text.replace(wrong, right)
+    return _ZHE.sub(lambda m: (m[1] or "") + "着", text)
 
 
 def has_traditional(text: str) -> bool:
@@ -113,11 +142,13 @@ def _drop_in_sentence(sentence: str) -> str:
     return text if text.endswith(("。", "！", "!")) else text + (end or "。")
 
 
-def strip_seo(text: str) -> str:
+def strip_seo(text: str, removed: list[Removal] | None = None) -> str:
     """Remove SEO phrases inserted into sentences (repeated titles, bracketed ads)."""
-    text = _SEO_PAREN.sub("", text)
-    text = _SEO_REPEAT.sub("", text)
-    return _SEO_TITLE_SENTENCE.sub("", text)
+    for pattern in (_SEO_PAREN, _SEO_REPEAT, _SEO_TITLE_SENTENCE):
+        if removed is not None:
+            removed += [Removal("seo", m[0]) for m in pattern.finditer(text)]
+        text = pattern.sub("", text)
+    return text
 
 
 def normalize_punctuation(text: str) -> str:
@@ -143,16 +174,30 @@ def normalize_punctuation(text: str) -> str:
     # Item numbers: "1 、" / "1、" / "1．" at the start of a line → "1."
     text = re.sub(r"(?m)^[ \t\u3000]*(\d{1,2})[ \t]*[、．.][ \t]*(?!\d)", r"\1.", text)
     text = re.sub(r"，+。|。{2,}", "。", text)
+    # A range written with hyphens: 1--3月 → 1—3月.
+    text = re.sub(r"(?<=\d)\s*(?:-{2,}|—{1,2}|－{1,2})\s*(?=\d)", "—", text)
     # A full stop between digits is a corrupted decimal point (7。6% → 7.6%).
     text = re.sub(r"(?<=\d)。(?=\d)", ".", text)
     return text
 
 
+# A blank left to fill in: underscores, stars before what is counted or named, 〇〇 (not in
+# a year written in numerals, 二〇〇八年).
+_BLANK = re.compile(
+    r"[_＿]{2,}|(?<![*＊])[*＊]{2,4}(?=社区|街道|小区|村|镇|区|市|县|同志|年|月|日|号|名|人|户|个|次|元|万|级|班|系|届)|"
+    r"(?<![一二三四五六七八九〇零○])[○〇]{2,}(?![〇○一二三四五六七八九年])"
+)
+
+
 def normalize_placeholders(text: str) -> str:
-    """Unify placeholders: 20xx年 → ××××年, xx社区 → ××社区, 某某 → ××."""
+    """One placeholder form: ××××年 for a year (20xx年, 200*年, 20__年, ____年), ×× for a
+    name or number (xx社区, 某某, 港工系__级, x月x日, ____月)."""
+    text = re.sub(r"(?<![\dA-Za-z])[12]\d{0,2}[xX×*＊_＿]{1,3}(?=\s*年)", "××××", text)
     text = re.sub(r"20[xX]{2}", "××××", text)
+    text = _BLANK.sub("××", text)
+    text = re.sub(r"(?<![A-Za-z×])(?:[xX]{1,3}|×)(?=[月日号时])", "××", text)
     text = re.sub(r"(?<![A-Za-z])[xX]{2,3}(?![A-Za-z])", "××", text)
-    text = text.replace("某某", "××")
+    text = re.sub("某{2,}", "××", text)
     return re.sub(r"(?<!×)××年", "××××年", text)
 
 
@@ -169,14 +214,31 @@ def normalize_whitespace(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def clean_text(text: str) -> str:
-    """The whole cleaning pipeline for a pasted or downloaded Chinese text."""
+@dataclass(frozen=True)
+class CleanedPage:
+    """A cleaned page, the page as the furniture rules saw it (each piece kept or removed by
+    a named rule, for a highlighted preview) and everything the named rules removed."""
+
+    text: str
+    marked: list[list[Piece]]
+    removed: list[Removal]
+
+
+def clean_page(text: str) -> CleanedPage:
+    """The whole cleaning pipeline for a pasted or downloaded Chinese text, with its record."""
     text = normalize_whitespace(strip_control(text))
     text = strip_html(text)
     text = strip_ruby(text)
     text = drop_mojibake_clauses(text)
     text = to_simplified(text)
-    text = strip_seo(text)
+    marked = mark_furniture(text)
+    removed = removals(marked)
+    text = strip_seo(kept_text(marked), removed)
     text = normalize_placeholders(text)
     text = normalize_punctuation(text)
-    return normalize_whitespace(text)
+    return CleanedPage(normalize_whitespace(text), marked, removed)
+
+
+def clean_text(text: str) -> str:
+    """The whole cleaning pipeline for a pasted or downloaded Chinese text."""
+    return clean_page(text).text
