@@ -19,6 +19,7 @@ from chromadb.config import Settings as ChromaSettings
 from rag.config import Settings
 from rag.errors import IndexError_
 from rag.index.embeddings import EmbeddingFunction, make_embedding_function
+from rag.index.progress import NO_PROGRESS, WRITING, Progress
 
 _BATCH = 1000
 # Metadata copied onto each vector record so dense search can filter there.
@@ -155,7 +156,9 @@ class ChunkStore:
                 yield StoredChunk(id_, doc or "", dict(meta))
             offset += len(page["ids"])
 
-    def replace_sources(self, batch: list[tuple]) -> dict[str, tuple[int, int, int]]:
+    def replace_sources(
+        self, batch: list[tuple], progress: Progress = NO_PROGRESS
+    ) -> dict[str, tuple[int, int, int]]:
         """Write several sources at once: (source_id, chunks, metas, pieces) each, where
         `pieces[i]` holds the (text, vector) pairs of chunk i. Writes are batched because
         Chroma's per-call cost dominates small writes."""
@@ -177,9 +180,12 @@ class ChunkStore:
                     piece_meta = {**filter_meta, "chunk_id": id_}
                     _append(vec_rows, f"{id_}#{j:03d}", None, piece_meta, vector)
         try:
+            total = len(rows["ids"]) + len(vec_rows["ids"])
             with _chroma("无法写入范文库索引"):
-                _add(self.collection, rows)
-                _add(self.vectors, vec_rows)
+                for done in _add(self.collection, rows):
+                    progress.step(WRITING, done, total)
+                for done in _add(self.vectors, vec_rows):
+                    progress.step(WRITING, len(rows["ids"]) + done, total)
         except IndexError_:
             # None of the batch stays half-written: its chunks would be retrieved while no
             # file lists them (an upload's file is removed when its indexing fails).
@@ -245,7 +251,8 @@ def _append(rows: dict[str, list], id_: str, doc: str | None, meta: dict, emb) -
     rows["embs"].append(emb)
 
 
-def _add(collection: Collection, rows: dict[str, list]) -> None:
+def _add(collection: Collection, rows: dict[str, list]) -> Iterator[int]:
+    """Add the rows in batches, yielding how many are written after each."""
     for start in range(0, len(rows["ids"]), _BATCH):
         end = start + _BATCH
         collection.add(
@@ -254,6 +261,7 @@ def _add(collection: Collection, rows: dict[str, list]) -> None:
             metadatas=rows["metas"][start:end],
             embeddings=np.asarray(rows["embs"][start:end], dtype=np.float32),
         )
+        yield min(end, len(rows["ids"]))
 
 
 def chunk_id(source_id: str, index: int) -> str:
