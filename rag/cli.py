@@ -27,6 +27,7 @@ def _parser() -> argparse.ArgumentParser:
         "embed-cache", help="重新计算随项目提供的范文向量缓存（data/embeddings/），范文改动后运行"
     )
     p.add_argument("paths", nargs="*", type=Path, help="范文文件夹（默认 data/corpus/）")
+    p.add_argument("--dir", type=Path, default=None, help="缓存文件夹（默认 data/embeddings/）")
 
     p = sub.add_parser("search", help="检索范文片段")
     p.add_argument("query")
@@ -107,17 +108,15 @@ def cmd_ingest(args) -> int:
 
 def cmd_embed_cache(args) -> int:
     from rag.index.embeddings import E5EmbeddingFunction
-    from rag.index.ingest import refresh_cache
+    from rag.index.library_cache import refresh_cache
     from rag.index.progress import PrintedProgress
     from rag.index.vector_cache import CACHE_DIR
 
     paths = args.paths or [get_settings().corpus_dir]
-    texts, embedded, size = refresh_cache(
-        paths, E5EmbeddingFunction(), CACHE_DIR, PrintedProgress()
-    )
+    folder = args.dir or CACHE_DIR
+    texts, embedded, size = refresh_cache(paths, E5EmbeddingFunction(), folder, PrintedProgress())
     print(
-        f"向量缓存已写入 {CACHE_DIR}：{texts} 段（本次新算 {embedded} 段），"
-        f"共 {size / 1024:.0f} KB。"
+        f"向量缓存已写入 {folder}：{texts} 段（本次新算 {embedded} 段），共 {size / 1024:.0f} KB。"
     )
     return 0
 

