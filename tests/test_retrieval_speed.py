@@ -77,6 +77,7 @@ def test_search_results_are_unchanged(hash_index, reference, mode):
     cases = [
         {"k": 5},
         {"k": 8, "mmr": 0.5},
+        {"k": 4, "mmr": 0.0},  # λ = 0 still diversifies: 3k are kept for it
         {"k": 3, "topic": "xiaofang"},
         {"k": 4, "role": "任务措施", "kind": ["计划", "方案"]},
     ]

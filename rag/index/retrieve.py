@@ -263,7 +263,9 @@ class Retriever:
         ordered = [i for i in sorted(fused, key=lambda i: (-fused[i], i)) if i not in exclude_ids]
         ordered = [i for i in ordered if i in bm25.position]
         # Only the first k chunks (3k for MMR) are used: the rest need no comparing.
-        ordered = _drop_near_duplicates(ordered, bm25.shingles, limit=3 * k if mmr else k)
+        ordered = _drop_near_duplicates(
+            ordered, bm25.shingles, limit=3 * k if mmr is not None else k
+        )
         if mmr is not None and len(ordered) > k:
             ordered = self._mmr(ordered[: 3 * k], k, mmr, fused)
         hits = []
