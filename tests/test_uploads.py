@@ -178,7 +178,7 @@ def test_delete_upload_removes_the_file_and_its_chunks(tmp_path, store, settings
 
 
 def test_a_failed_index_write_leaves_no_file_and_reaches_the_caller(store, settings, monkeypatch):
-    def refuse(batch):
+    def refuse(batch, progress=None):
         raise RuntimeError("index is read-only")
 
     monkeypatch.setattr(store, "replace_sources", refuse)
@@ -208,7 +208,7 @@ def test_a_failed_resave_keeps_the_earlier_saved_upload(store, settings, monkeyp
     path, _ = save_upload(preview, store, settings)
     before = path.read_text(encoding="utf-8")
 
-    def refuse(batch):
+    def refuse(batch, progress=None):
         raise RuntimeError("index is read-only")
 
     monkeypatch.setattr(store, "replace_sources", refuse)
@@ -236,7 +236,7 @@ def test_a_resave_whose_index_write_fails_part_way_gives_the_earlier_chunks_back
         calls.append(collection.name)
         if collection.name.endswith("_vectors") and calls.count(collection.name) == 1:
             raise ValueError("disk I/O error")  # after the old chunks went, the new half-written
-        real_add(collection, rows)
+        yield from real_add(collection, rows)
 
     monkeypatch.setattr(chunk_store, "_add", vectors_fail_once)
     with pytest.raises(IndexError_):

@@ -20,6 +20,7 @@ from rag.plan.outlines import ROLES
 from rag.text.furniture import RULES
 from ui import state
 from ui.literal import literal
+from ui.progress import BarProgress
 
 SEARCH_ROLES = ("", *(r for r in ROLES if r != "其他"))
 
@@ -231,10 +232,13 @@ def upload_section() -> None:
         preview.title = st.session_state[state.UPLOAD_TITLE]
         preview.kind = st.session_state[state.UPLOAD_KIND]
         preview.topic = st.session_state[state.UPLOAD_TOPIC]
+        bar = st.progress(0.0, text="正在建立索引……")
         try:
-            with st.spinner("正在建立索引……"):
-                _, report = save_upload(preview, state.library().store, state.get_settings())
+            _, report = save_upload(
+                preview, state.library().store, state.get_settings(), BarProgress(bar)
+            )
         except PlanError as e:
+            bar.empty()
             st.error(literal(e))
             return
         st.session_state[state.UPLOAD] = None

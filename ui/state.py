@@ -14,6 +14,7 @@ from rag.factory import Library, ModelChoice, make_writer, model_config, open_dr
 from rag.factory import open_library as _open_library
 from rag.plan.outlines import load_outlines
 from ui.literal import literal
+from ui.progress import BarProgress
 
 PAGE = "page"
 DRAFT_ID = "draft_id"
@@ -135,17 +136,17 @@ def topic_names() -> dict[str, str]:
     return {key: o.name for key, o in load_outlines().items()}
 
 
-@st.cache_resource(show_spinner=False)
-def _warmed() -> bool:
-    library().retriever.search("社区工作计划", k=1)
-    return True
-
-
 def warm_up(notice) -> None:
-    """Load the embedding model and build BM25 once, after the first page is on screen,
-    so the first "生成计划" does not pay for them. An unusable index is told in `notice`
-    (a placeholder at the top of the page) with what to do, and tried again next run."""
+    """Load the embedding model and build BM25 after the page is on screen (and again after
+    the library changed), with a bar in `notice` (a placeholder at the top of the page), so
+    the first "生成计划" does not pay for them. An unusable index is told there instead,
+    with what to do, and tried again next run."""
     try:
-        _warmed()
+        retriever = library().retriever
+        if retriever.ready():
+            return
+        bar = notice.progress(0.0, text="正在准备范文库……")
+        retriever.warm_up(BarProgress(bar))
+        notice.empty()
     except PlanError as e:
         notice.error(literal(e))

