@@ -25,7 +25,7 @@ def test_each_model_fault_is_told_and_loses_no_accepted_word(rows, fault):
     row = rows[fault.name]
     assert row.kept and row.others_kept, row
     if fault.seen:
-        assert any(fault.seen in message for message in row.seen), row.seen
+        assert any(fault.seen in message for message in row.seen), row
     expected = {
         True: ("完整", "新生成"),
         False: ("不完整", "不完整的新文字"),
