@@ -128,6 +128,14 @@ class Matrix:
         # done once the page saved the section (a failure too saves, changing nothing)
         wait_for(lambda: self.store.load(draft_id).revision > before.revision, page, 120)
         settle(page)
+        if not self.store.load(draft_id).sections[EDITED].version.complete or (
+            self.store.load(draft_id).sections[EDITED].text == ACCEPTED
+        ):  # a failure is told after the rerun that follows the save: give a busy server time
+            for _ in range(30):
+                if page_messages(page):
+                    break
+                page.wait_for_timeout(500)
+            settle(page)
         seconds = time.perf_counter() - started
         outcome = self._outcome(fault.name, page, before, draft_id, seconds)
         page.close()

@@ -60,7 +60,7 @@ def test_batch_page_drafts_every_valid_row_and_gives_a_zip(server, browser, data
     page.locator('[data-testid="stSidebar"]').get_by_text("批量起草").click()
     page.get_by_role("heading", name="批量起草").wait_for()
     wait_ready(page)
-    with page.expect_download() as info:
+    with page.expect_download(timeout=90_000) as info:
         page.get_by_role("button", name="下载社区信息表模板（.xlsx）").click()
     assert info.value.suggested_filename == "社区信息表模板.xlsx"
     page.locator('input[type="file"]').set_input_files(str(table))
@@ -71,7 +71,7 @@ def test_batch_page_drafts_every_valid_row_and_gives_a_zip(server, browser, data
     download.wait_for(timeout=120_000)
     wait_ready(page)
     assert "共 4 行，已起草 3 份" in page.locator("body").inner_text()
-    with page.expect_download() as info:
+    with page.expect_download(timeout=90_000) as info:
         download.click()
     names = zipfile.ZipFile(io.BytesIO(Path(info.value.path()).read_bytes())).namelist()
     assert sorted(names) == [
