@@ -1,4 +1,4 @@
-"""`python -m rag …`: ingest, search, clean, topics, import-raw, draft, export."""
+"""`python -m rag …`: ingest, search, clean, topics, import-raw, draft, export, user."""
 
 from __future__ import annotations
 
@@ -58,6 +58,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--stem", required=True, help="文件名前缀，如 seed")
     p.add_argument("--source", help="来源说明（默认为文件名）")
     p.add_argument("--out", type=Path, default=None)
+
+    p = sub.add_parser("user", help="管理登录用户（PLAN_AUTH=password 时使用）")
+    users = p.add_subparsers(dest="action", required=True)
+    q = users.add_parser("add", help="添加用户，或为已有用户设置新密码")
+    q.add_argument("name")
+    q.add_argument("--admin", action="store_true", help="管理员：可把上传的范文加入共享范文库")
+    q.add_argument("--password-stdin", action="store_true", help="从标准输入读密码（用于脚本）")
+    q = users.add_parser("remove", help="删除用户（其草稿和上传保留）")
+    q.add_argument("name")
+    users.add_parser("list", help="列出用户和角色")
     return parser
 
 
@@ -104,14 +114,18 @@ def cmd_search(args) -> int:
             raise PlanError(f"未知的计划类型：{args.topic}（可用 python -m rag topics 查看）")
     if args.k < 1:
         raise PlanError("-k 必须是正整数。")
-    hits = _searchable_library().retriever.search(
-        args.query,
-        k=args.k,
-        topic=topic,
-        kind=args.kind,
-        role=args.role,
-        mode=args.mode,
-        mmr=args.mmr,
+    hits = (
+        _searchable_library()
+        .retriever.scoped("")
+        .search(
+            args.query,
+            k=args.k,
+            topic=topic,
+            kind=args.kind,
+            role=args.role,
+            mode=args.mode,
+            mmr=args.mmr,
+        )
     )
     if args.json:
         print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
@@ -176,7 +190,9 @@ def cmd_draft(args) -> int:
         print(f"使用模型 {config.label} 起草，各节并行生成 …", file=sys.stderr)
     writer = make_writer(config)
     draft = new_draft(profile, writer)
-    draft_sections(draft, retriever=library.retriever, writer=writer, callbacks=_Progress(draft))
+    # The shared library only: a user's private upload never reaches a plan drafted here.
+    retriever = library.retriever.scoped("")
+    draft_sections(draft, retriever=retriever, writer=writer, callbacks=_Progress(draft))
     findings = check_draft(draft, outline_of(profile))
     if args.json:
         print(json.dumps(draft.to_dict(findings), ensure_ascii=False, indent=2))
@@ -252,6 +268,32 @@ def cmd_eval(args) -> int:
     return 0
 
 
+def cmd_user(args) -> int:
+    import getpass
+
+    from rag.accounts import ROLE_NAMES, add_user, check_name, load_users, remove_user
+
+    path = get_settings().users_path
+    if args.action == "list":
+        for name, entry in sorted(load_users(path).items()):
+            print(f"{name}\t{ROLE_NAMES.get(entry.get('role', 'user'), '普通用户')}")
+        return 0
+    if args.action == "remove":
+        remove_user(path, args.name)
+        print(f"已删除用户 {args.name}（{path}）。")
+        return 0
+    check_name(args.name)
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass(f"{args.name} 的密码：")
+        if getpass.getpass("再输入一次：") != password:
+            raise PlanError("两次输入的密码不一致，用户文件没有改动。")
+    new = add_user(path, args.name, password, "admin" if args.admin else "user")
+    print(f"已{'添加' if new else '更新'}用户 {args.name}（{path}）。")
+    return 0
+
+
 COMMANDS = {
     "ingest": cmd_ingest,
     "search": cmd_search,
@@ -261,6 +303,7 @@ COMMANDS = {
     "export": cmd_export,
     "import-raw": cmd_import_raw,
     "eval": cmd_eval,
+    "user": cmd_user,
 }
 
 

@@ -256,7 +256,7 @@ def generate(draft: Draft, *, new: bool = False) -> None:
 
 
 def _generate(draft: Draft, new: bool) -> None:
-    retriever = state.library().retriever
+    retriever = state.retriever()
     store = state.draft_store()
     section_writer = state.writer()
     indices = draft.unlocked()
@@ -465,7 +465,7 @@ def section_view(draft: Draft, index: int, findings) -> None:
                 regenerate_section(
                     draft,
                     index,
-                    retriever=state.library().retriever,
+                    retriever=state.retriever(),
                     writer=section_writer,
                     instruction=instruction,
                     callbacks=callbacks,

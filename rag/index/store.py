@@ -24,7 +24,7 @@ from rag.index.embeddings import EmbeddingFunction, make_embedding_function
 
 _BATCH = 1000
 # Metadata copied onto each vector record so dense search can filter there.
-_VECTOR_META = ("doc_id", "source_id", "topic", "kind", "role", "community_type")
+_VECTOR_META = ("doc_id", "source_id", "topic", "kind", "role", "community_type", "owner")
 _client_lock = threading.Lock()
 _write_locks: dict[str, threading.RLock] = {}  # by collection name, for ChunkStore.writing
 # What an operator does when the local index cannot be opened or read (it is a rebuildable cache).

@@ -34,6 +34,7 @@ class CorpusDoc:
     body: str
     year: int | None = None
     community_type: str | None = None
+    owner: str = ""  # the user an upload is private to ("": the shared library)
 
     def header(self) -> dict:
         meta = {"title": self.title, "kind": self.kind, "topic": self.topic, "source": self.source}
@@ -41,6 +42,8 @@ class CorpusDoc:
             meta["year"] = self.year
         if self.community_type:
             meta["community_type"] = self.community_type
+        if self.owner:
+            meta["owner"] = self.owner
         return meta
 
     def render(self) -> str:
@@ -73,6 +76,7 @@ def parse_corpus_text(text: str, doc_id: str) -> CorpusDoc:
         body=body,
         year=int(year) if year else None,
         community_type=meta.get("community_type"),
+        owner=str(meta.get("owner") or ""),
     )
 
 
