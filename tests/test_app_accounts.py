@@ -13,6 +13,7 @@ from rag.accounts import add_user
 from rag.config import get_settings
 from rag.factory import open_draft_store
 from tests.test_app import (  # noqa: F401 (fixtures)
+    APP,
     UPLOAD_TEXT,
     environment,
     generated,
@@ -135,3 +136,34 @@ def test_an_administrator_shares_a_users_upload_from_the_library_page(accounts, 
     assert any("· 共享" in t.value for t in chief.text)
     bob.run()  # a shared upload is part of the library, not of bob's own list
     assert not [b for b in bob.button if b.key and b.key.startswith("del_upload_")]
+
+
+def test_with_an_identity_provider_the_user_is_who_it_says(monkeypatch, tmp_path):
+    """PLAN_AUTH=oidc: st.user decides (its e-mail is the owner); the users file, when given,
+    names the administrators; 退出登录 signs out of the provider too."""
+    roles = tmp_path / "roles.yaml"
+    roles.write_text("users:\n  chief@street.gov.cn: {role: admin}\n", encoding="utf-8")
+    monkeypatch.setenv("PLAN_AUTH", "oidc")
+    monkeypatch.setenv("PLAN_USERS_FILE", str(roles))
+    get_settings.cache_clear()
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.user = {"is_logged_in": False}
+    at.run()
+    assert not at.exception
+    assert at.button(key="login_oidc").label == "使用单位账号登录"
+    assert not at.sidebar.radio and not at.text_input
+    at.user = {"is_logged_in": True, "email": "chief@street.gov.cn", "name": "主任"}
+    at.run()
+    assert any("当前用户：chief@street.gov.cn（管理员）" in t.value for t in at.sidebar.text)
+    generated(at)
+    mine = open_draft_store(get_settings(), "chief@street.gov.cn").list()
+    assert [d.id for d in mine] == [at.session_state["draft_id"]]
+    at.sidebar.button(key="logout").click().run()
+    assert not at.exception
+    assert at.button(key="login_oidc") and not at.sidebar.radio
+    other = AppTest.from_file(APP, default_timeout=120)
+    other.user = {"is_logged_in": True, "email": "clerk@street.gov.cn"}
+    other.run()
+    assert any("当前用户：clerk@street.gov.cn（普通用户）" in t.value for t in other.sidebar.text)
+    other.sidebar.radio(key="page").set_value("我的草稿").run()
+    assert not [b for b in other.button if b.key and b.key.startswith("open_")]

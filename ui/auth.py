@@ -70,7 +70,7 @@ def _oidc(settings) -> bool:
     st.title("社区工作计划助手")
     st.subheader("请登录")
     if st.button("使用单位账号登录", key="login_oidc", type="primary"):
-        st.login(settings.oidc_provider) if settings.oidc_provider else st.login()
+        st.login(settings.oidc_provider)
     return False
 
 
