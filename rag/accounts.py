@@ -15,14 +15,17 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import threading
+import time
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import yaml
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from rag.errors import ConfigError
+from rag.errors import ConfigError, PlanError
 
 ROLES = ("user", "admin")
 ROLE_NAMES = {"user": "普通用户", "admin": "管理员"}
@@ -31,8 +34,13 @@ MIN_PASSWORD = 8
 # address from an identity provider fits).
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}")
 _hasher = PasswordHasher()
-# Checked against when the name is unknown, so that a wrong name takes as long as a wrong password.
-_NO_SUCH_USER = _hasher.hash("no such user")
+
+
+@cache
+def _no_such_user() -> str:
+    """Checked against when the name is unknown, so that a wrong name takes as long as a
+    wrong password (made on first use: hashing takes a good part of a second)."""
+    return _hasher.hash("no such user")
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,36 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+class LoginThrottle:
+    """Wrong passwords per name: after `limit` within `window` seconds, that name is refused
+    until the oldest of them is `window` seconds old (guessing costs time, not only a click)."""
+
+    def __init__(self, limit: int = 5, window: float = 300.0):
+        self.limit = limit
+        self.window = window
+        self._failures: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, name: str, now: float) -> list[float]:
+        recent = [t for t in self._failures.get(name, []) if now - t < self.window]
+        self._failures[name] = recent
+        return recent
+
+    def check(self, name: str) -> None:
+        """PlanError when this name has failed too often lately."""
+        now = time.monotonic()
+        with self._lock:
+            recent = self._recent(name, now)
+            if len(recent) >= self.limit:
+                minutes = max(1, round((self.window - (now - recent[0])) / 60))
+                raise PlanError(f"这个用户名的密码错误次数过多，请 {minutes} 分钟后再试。")
+
+    def failed(self, name: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            self._recent(name, now).append(now)
+
+
 def load_users(path: Path) -> dict[str, dict]:
     """Each user's entry (password hash, role) from the users file."""
     try:
@@ -86,7 +124,7 @@ def _role(entry: dict) -> str:
 def authenticate(path: Path, name: str, password: str) -> User | None:
     """The user when the name and password match the users file, else None."""
     entry = load_users(path).get(name.strip())
-    stored = str((entry or {}).get("password") or _NO_SUCH_USER)
+    stored = str((entry or {}).get("password") or _no_such_user())
     try:
         _hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):

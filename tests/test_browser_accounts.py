@@ -98,6 +98,8 @@ def test_two_users_see_only_their_own_drafts_and_uploads(accounts_server, browse
     bob.get_by_text("用户名或密码不正确，请重新输入。").wait_for()
     wait_ready(bob)
     assert sidebar(bob).count() == 0
+    shown = bob.locator("body").inner_text()
+    assert "Press Enter" not in shown and "Username" not in shown and "Password" not in shown
     assert bob.get_by_role("button", name="生成计划").count() == 0
 
     # alice drafts a plan and uploads a sample of her own.

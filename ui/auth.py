@@ -8,13 +8,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rag.accounts import ROLE_NAMES, authenticate, role_of
+from rag.accounts import ROLE_NAMES, LoginThrottle, authenticate, role_of
 from rag.config import get_settings
 from rag.errors import PlanError
 from ui import state
 from ui.literal import literal
 
 BAD_LOGIN = "用户名或密码不正确，请重新输入。"
+
+
+@st.cache_resource
+def _throttle() -> LoginThrottle:
+    """Failed sign-ins counted across every session of this process."""
+    return LoginThrottle()
 
 
 def signed_in() -> bool:
@@ -34,19 +40,22 @@ def signed_in() -> bool:
 def _password_form(settings) -> None:
     st.title("社区工作计划助手")
     st.subheader("请登录")
-    with st.form("login"):
+    with st.form("login", enter_to_submit=False):  # no English "Press Enter" hint
         name = st.text_input("用户名", key="login_name")
         password = st.text_input("密码", type="password", key="login_password")
         submitted = st.form_submit_button("登录", key="login_submit", type="primary")
     st.caption("没有账号或忘记密码，请联系管理员。")
     if not submitted:
         return
+    name = name.strip()
     try:
+        _throttle().check(name)
         user = authenticate(settings.users_path, name, password)
     except PlanError as e:
         st.error(literal(e))
         return
     if user is None:
+        _throttle().failed(name)
         st.error(BAD_LOGIN)
         return
     st.session_state[state.USER] = user.name
