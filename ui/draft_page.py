@@ -465,7 +465,7 @@ def section_view(draft: Draft, index: int, findings) -> None:
                 regenerate_section(
                     draft,
                     index,
-                    retriever=state.retriever(),
+                    retriever=retriever,
                     writer=section_writer,
                     instruction=instruction,
                     callbacks=callbacks,
@@ -473,6 +473,7 @@ def section_view(draft: Draft, index: int, findings) -> None:
             )
 
         try:
+            retriever = state.retriever()  # here: the worker thread has no session state
             with closing(run_with_events(work)) as events:  # closed: the model call stops
                 for event, _, payload in events:
                     if event == "text":
