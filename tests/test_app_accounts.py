@@ -21,7 +21,7 @@ from tests.test_app import (  # noqa: F401 (fixtures)
     model_session,
     new_app,
 )
-from ui.auth import BAD_LOGIN
+from ui.auth import BAD_LOGIN, OIDC_UNSET
 
 PASSWORDS = {"alice": "alice-pass-1", "bob": "bob-pass-22", "chief": "chief-pass-3"}
 SESSION_KEY = "sk-typed-in-this-session-7731"
@@ -152,6 +152,9 @@ def test_with_an_identity_provider_the_user_is_who_it_says(monkeypatch, tmp_path
     assert not at.exception
     assert at.button(key="login_oidc").label == "使用单位账号登录"
     assert not at.sidebar.radio and not at.text_input
+    at.button(key="login_oidc").click().run()  # no [auth] in secrets.toml here: told, in Chinese
+    assert not at.exception
+    assert [e.value for e in at.error] == [OIDC_UNSET]
     at.user = {"is_logged_in": True, "email": "chief@street.gov.cn", "name": "主任"}
     at.run()
     assert any("当前用户：chief@street.gov.cn（管理员）" in t.value for t in at.sidebar.text)

@@ -7,6 +7,7 @@ st.login with the identity provider configured under [auth] in .streamlit/secret
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from rag.accounts import ROLE_NAMES, LoginThrottle, authenticate, role_of
 from rag.config import get_settings
@@ -15,6 +16,10 @@ from ui import state
 from ui.literal import literal
 
 BAD_LOGIN = "用户名或密码不正确，请重新输入。"
+OIDC_UNSET = (
+    "单位账号登录还没有配置好：请管理员安装 Authlib（pip install -e '.[oidc]'），"
+    "并在 .streamlit/secrets.toml 的 [auth] 中填写身份提供方（见 README）。"
+)
 
 
 @st.cache_resource
@@ -79,7 +84,10 @@ def _oidc(settings) -> bool:
     st.title("社区工作计划助手")
     st.subheader("请登录")
     if st.button("使用单位账号登录", key="login_oidc", type="primary"):
-        st.login(settings.oidc_provider)
+        try:
+            st.login(settings.oidc_provider)
+        except StreamlitAPIException:  # Authlib missing, or no usable [auth] in secrets.toml
+            st.error(OIDC_UNSET)
     return False
 
 
