@@ -20,7 +20,7 @@ from rag.accounts import (
 from rag.errors import ConfigError, InputFileError, PlanError
 from rag.index.ingest import delete_upload, ingest, save_upload, share_upload
 from rag.index.retrieve import Retriever, chroma_where
-from rag.library.uploads import list_uploads, read_upload, upload_dir
+from rag.library.uploads import UploadPreview, list_uploads, read_upload, upload_dir
 from tests.conftest import run_cli, small_corpus
 from tests.test_uploads import ARMY_PLAN, UNIQUE_QUERY, fire_preview
 
@@ -201,7 +201,7 @@ def test_without_accounts_uploads_are_shared_as_before(store, settings):
     assert [d.doc_id for d in list_uploads(settings, owner="")] == [path.stem]
     assert upload_hits(Retriever(store).scoped("").search(UNIQUE_QUERY, k=5))
     second = save_upload(
-        fire_preview().__class__("a.txt", ARMY_PLAN, "红旗社区双拥工作计划", "计划", "shuangyong"),
+        UploadPreview("a.txt", ARMY_PLAN, "红旗社区双拥工作计划", "计划", "shuangyong"),
         store,
         settings,
     )[0]
@@ -225,3 +225,13 @@ def test_too_many_wrong_passwords_for_a_name_are_refused_for_a_while():
     throttle.check("bob")  # another name is not held up
     time.sleep(0.6)
     throttle.check("alice")
+
+
+def test_an_upload_saved_after_the_retriever_was_built_stays_private(library, store, settings):
+    assert library.scoped("bob").search(UNIQUE_QUERY, k=5)  # BM25 built before carol's upload
+    preview = UploadPreview("c.txt", ARMY_PLAN, "红旗社区双拥工作计划", "计划", "shuangyong")
+    save_upload(preview, store, settings, owner="carol")
+    for mode in ("hybrid", "dense", "bm25"):
+        hits = library.scoped("bob").search("红旗社区退役军人座谈会 光荣牌", k=10, mode=mode)
+        assert hits and not upload_hits(hits)
+        assert upload_hits(library.scoped("carol").search("红旗社区退役军人座谈会", k=5, mode=mode))

@@ -206,6 +206,8 @@ class Retriever:
             "community_type": community_type,
         }
         bm25 = self.bm25()
+        # Owners known to this BM25 snapshot; a chunk newer than it is dropped below (only
+        # chunks of the snapshot are returned), so another's fresh upload never slips through.
         hidden = bm25.owners - {owner} if owner is not None else frozenset()
         rankings: list[tuple[float, list[str]]] = []
         dense_scores: dict[str, float] = {}
