@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import batch_page, draft_page, drafts_page, library_page, settings, state, style
+from ui import auth, batch_page, draft_page, drafts_page, library_page, settings, state, style
 
 
 def main() -> None:
     st.set_page_config(page_title="社区工作计划助手", page_icon="📝", layout="wide")
     style.apply()
     state.init_state()
+    if not auth.signed_in():  # the sign-in page only: nothing of the app before a user is known
+        return
     settings.sidebar()
     st.title("社区工作计划助手")
     state.show_flash()

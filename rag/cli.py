@@ -1,5 +1,5 @@
 """`python -m rag …`: ingest, embed-cache, search, clean, topics, import-raw, raw-report,
-draft, export, batch."""
+draft, export, batch, user."""
 
 from __future__ import annotations
 
@@ -85,6 +85,16 @@ def _parser() -> argparse.ArgumentParser:
         "raw-report", help="清洗报告：一个文件夹的网页原文各规则删除了什么、拆出几篇"
     )
     p.add_argument("folder", type=Path, nargs="?", default=None, help="默认 data/raw/")
+
+    p = sub.add_parser("user", help="管理登录用户（PLAN_AUTH=password 时使用）")
+    users = p.add_subparsers(dest="action", required=True)
+    q = users.add_parser("add", help="添加用户，或为已有用户设置新密码")
+    q.add_argument("name")
+    q.add_argument("--admin", action="store_true", help="管理员：可把上传的范文加入共享范文库")
+    q.add_argument("--password-stdin", action="store_true", help="从标准输入读密码（用于脚本）")
+    q = users.add_parser("remove", help="删除用户（其草稿和上传保留）")
+    q.add_argument("name")
+    users.add_parser("list", help="列出用户和角色")
     return parser
 
 
@@ -153,14 +163,18 @@ def cmd_search(args) -> int:
             raise PlanError(f"未知的计划类型：{args.topic}（可用 python -m rag topics 查看）")
     if args.k < 1:
         raise PlanError("-k 必须是正整数。")
-    hits = _searchable_library().retriever.search(
-        args.query,
-        k=args.k,
-        topic=topic,
-        kind=args.kind,
-        role=args.role,
-        mode=args.mode,
-        mmr=args.mmr,
+    hits = (
+        _searchable_library()
+        .retriever.scoped("")
+        .search(
+            args.query,
+            k=args.k,
+            topic=topic,
+            kind=args.kind,
+            role=args.role,
+            mode=args.mode,
+            mmr=args.mmr,
+        )
     )
     if args.json:
         print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
@@ -231,7 +245,10 @@ def cmd_draft(args) -> int:
         previous = read_previous_file(args.previous, outline_of(profile), profile.year)
         print(f"上年计划：{len(previous.covered())} 节可作为首要依据。", file=sys.stderr)
     draft = new_draft(profile, writer, previous)
-    draft_sections(draft, retriever=library.retriever, writer=writer, callbacks=_Progress(draft))
+    # The shared library only: a user's private upload never reaches a plan drafted here.
+    draft_sections(
+        draft, retriever=library.retriever.scoped(""), writer=writer, callbacks=_Progress(draft)
+    )
     findings = check_draft(draft, outline_of(profile))
     if args.json:
         print(json.dumps(draft.to_dict(findings), ensure_ascii=False, indent=2))
@@ -379,7 +396,7 @@ def cmd_batch(args) -> int:
     batch = Batch(
         rows,
         args.out,
-        retriever=_searchable_library().retriever,
+        retriever=_searchable_library().retriever.scoped(""),  # the shared library only
         make_writer=make,
         store=open_draft_store(settings),
         callbacks=_BatchProgress(),
@@ -409,6 +426,32 @@ def cmd_batch_template(args) -> int:
     return 0
 
 
+def cmd_user(args) -> int:
+    import getpass
+
+    from rag.accounts import ROLE_NAMES, add_user, check_name, load_users, remove_user
+
+    path = get_settings().users_path
+    if args.action == "list":
+        for name, entry in sorted(load_users(path).items()):
+            print(f"{name}\t{ROLE_NAMES.get(entry.get('role', 'user'), '普通用户')}")
+        return 0
+    if args.action == "remove":
+        remove_user(path, args.name)
+        print(f"已删除用户 {args.name}（{path}）。")
+        return 0
+    check_name(args.name)
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass(f"{args.name} 的密码：")
+        if getpass.getpass("再输入一次：") != password:
+            raise PlanError("两次输入的密码不一致，用户文件没有改动。")
+    new = add_user(path, args.name, password, "admin" if args.admin else "user")
+    print(f"已{'添加' if new else '更新'}用户 {args.name}（{path}）。")
+    return 0
+
+
 COMMANDS = {
     "ingest": cmd_ingest,
     "embed-cache": cmd_embed_cache,
@@ -422,6 +465,7 @@ COMMANDS = {
     "eval": cmd_eval,
     "batch": cmd_batch,
     "batch-template": cmd_batch_template,
+    "user": cmd_user,
 }
 
 

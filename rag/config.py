@@ -32,6 +32,12 @@ class Settings(BaseSettings):
     # Drafts in PostgreSQL (postgresql://user:password@host:5432/db); unset: SQLite in data_dir.
     database_url: SecretStr | None = None
     embedding: Literal["auto", "e5", "hash"] = "auto"
+    # Accounts: none (one user on their own computer), password (users in PLAN_USERS_FILE,
+    # added with `python -m rag user add NAME`) or oidc (Streamlit's st.login, [auth] in
+    # .streamlit/secrets.toml; PLAN_USERS_FILE then only names the administrators).
+    auth: Literal["none", "password", "oidc"] = "none"
+    users_file: Path | None = None
+    oidc_provider: str | None = None  # the [auth.NAME] section of secrets.toml; unset: [auth]
     # The model endpoint; with none of these set, plans are drafted offline by the composer.
     llm_provider: str | None = None
     llm_model: str | None = None
@@ -62,6 +68,15 @@ class Settings(BaseSettings):
     @property
     def uses_server(self) -> bool:
         return bool(self.chroma_host)
+
+    @property
+    def accounts(self) -> bool:
+        """True when users sign in and each sees only their own drafts and uploads."""
+        return self.auth != "none"
+
+    @property
+    def users_path(self) -> Path:
+        return self.users_file or self.data_dir / "users.yaml"
 
 
 @lru_cache(maxsize=1)

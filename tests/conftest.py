@@ -103,11 +103,18 @@ def e5_index(tmp_path_factory):
     return settings, store, Retriever(store)
 
 
-def run_cli(*args: str, env: dict | None = None, cwd: Path = REPO_ROOT, timeout: float = 600):
-    """Run `python -m rag …` in a fresh process."""
+def run_cli(
+    *args: str,
+    env: dict | None = None,
+    cwd: Path = REPO_ROOT,
+    timeout: float = 600,
+    input_text: str | None = None,
+):
+    """Run `python -m rag …` in a fresh process (input_text: its standard input)."""
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(
         [PYTHON, "-m", "rag", *args],
+        input=input_text,
         capture_output=True,
         text=True,
         env=full_env,

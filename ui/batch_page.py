@@ -27,8 +27,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _out_folder(data: bytes, topic: str, year: int, mode: str) -> Path:
-    """The batch's folder: the same table with the same choices resumes where it stopped."""
-    key = hashlib.sha1(data + f"|{topic}|{year}|{mode}".encode()).hexdigest()[:12]
+    """The batch's folder: the same table with the same choices resumes where it stopped (the
+    same user's only: with accounts, another's batch and its drafts are never reached)."""
+    key = hashlib.sha1(data + f"|{topic}|{year}|{mode}|{state.owner()}".encode()).hexdigest()[:12]
     return Path(get_settings().data_dir) / "batches" / key
 
 
@@ -47,7 +48,7 @@ def _run(upload, topic: str, year: int) -> None:
     batch = Batch(
         rows,
         out,
-        retriever=state.library().retriever,
+        retriever=state.retriever(),  # the shared samples and this user's own uploads
         make_writer=lambda: writer,  # built here: the session is not reachable from the batch
         store=state.draft_store(),
     )

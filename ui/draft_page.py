@@ -267,7 +267,7 @@ def generate(draft: Draft, *, new: bool = False) -> None:
 
 
 def _generate(draft: Draft, new: bool) -> None:
-    retriever = state.library().retriever
+    retriever = state.retriever()
     store = state.draft_store()
     section_writer = state.writer()
     indices = draft.unlocked()
@@ -490,7 +490,7 @@ def section_view(draft: Draft, index: int, findings) -> None:
                 regenerate_section(
                     draft,
                     index,
-                    retriever=state.library().retriever,
+                    retriever=retriever,
                     writer=section_writer,
                     instruction=instruction,
                     callbacks=callbacks,
@@ -498,6 +498,7 @@ def section_view(draft: Draft, index: int, findings) -> None:
             )
 
         try:
+            retriever = state.retriever()  # here: the worker thread has no session state
             with closing(run_with_events(work)) as events:  # closed: the model call stops
                 for event, _, payload in events:
                     if event == "text":

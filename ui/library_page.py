@@ -44,7 +44,7 @@ def search_section() -> None:
         st.warning("请输入要检索的内容。")
         return
     try:
-        hits = state.library().retriever.search(
+        hits = state.retriever().search(
             query, k=8, topic=topic or None, kind=kind or None, role=role or None
         )
     except PlanError as e:
@@ -164,7 +164,9 @@ def _save_pasted(previews: list[UploadPreview]) -> None:
         preview.text = st.session_state[state.paste_key("body", n)]
         try:
             with st.spinner(f"正在保存并建立索引：{preview.title}"):
-                save_upload(preview, state.library().store, state.get_settings())
+                save_upload(
+                    preview, state.library().store, state.get_settings(), owner=state.owner()
+                )
         except PlanError as e:
             done = f"已保存 {len(saved)} 篇；" if saved else ""
             st.error(literal(f"{done}“{preview.title}”没有保存：{e}"))
@@ -235,7 +237,11 @@ def upload_section() -> None:
         bar = st.progress(0.0, text="正在建立索引……")
         try:
             _, report = save_upload(
-                preview, state.library().store, state.get_settings(), BarProgress(bar)
+                preview,
+                state.library().store,
+                state.get_settings(),
+                owner=state.owner(),
+                progress=BarProgress(bar),
             )
         except PlanError as e:
             bar.empty()
@@ -243,32 +249,64 @@ def upload_section() -> None:
             return
         st.session_state[state.UPLOAD] = None
         st.session_state[state.UPLOAD_ROUND] += 1
-        state.flash("success", f"已保存并建立索引：{preview.title}（{report.summary()}）")
+        private = "，仅您自己可见，管理员加入共享范文库后大家都能用" if state.owner() else ""
+        state.flash("success", f"已保存并建立索引{private}：{preview.title}（{report.summary()}）")
         st.rerun()
 
 
 def uploads_list() -> None:
-    docs = list_uploads(state.get_settings())
+    """Without accounts: every upload. With accounts: a user's own private uploads; an
+    administrator sees every upload and may share a private one with everyone."""
+    settings = state.get_settings()
+    admin = settings.accounts and state.manages_library()
+    docs = list_uploads(settings, owner=None if state.manages_library() else state.owner())
     if not docs:
         return
     st.subheader(f"已上传的范文（{len(docs)}）")
+    if settings.accounts and not admin:
+        st.caption("您上传的范文只有您自己能检索和使用；管理员加入共享范文库后，大家都能使用。")
     names = state.topic_names()
     for doc in docs:
-        c1, c2 = st.columns([5, 1])
+        c1, c2, c3 = st.columns([5, 1, 1])
         if isinstance(doc, UnreadableUpload):
             c1.warning(literal(f"{doc.doc_id}：{doc.problem}可以点“删除”把它从范文库中移除。"))
         else:
-            c1.text(f"{doc.title} · {doc.kind} · {names.get(doc.topic, doc.topic)} · {doc.source}")
-        if c2.button("删除", key=f"del_upload_{doc.doc_id}"):
-            from rag.index.ingest import delete_upload
+            whose = ""
+            if admin:
+                whose = f" · {doc.owner} 上传，未共享" if doc.owner else " · 共享"
+            c1.text(
+                f"{doc.title} · {doc.kind} · {names.get(doc.topic, doc.topic)} · {doc.source}{whose}"
+            )
+            if admin and doc.owner:
+                c3.button(
+                    "加入共享范文库",
+                    key=f"share_upload_{doc.doc_id}",
+                    on_click=_library_change,
+                    args=("share_upload", doc, f"已加入共享范文库：{doc.title}"),
+                )
+        c2.button(
+            "删除",
+            key=f"del_upload_{doc.doc_id}",
+            on_click=_library_change,
+            args=("delete_upload", doc, f"已删除：{doc.title}"),
+        )
 
-            try:
-                delete_upload(doc.doc_id, state.library().store, state.get_settings())
-            except PlanError as e:
-                st.error(literal(e))
-                return
-            state.flash("success", f"已删除：{doc.title}")
-            st.rerun()
+
+def _library_change(action: str, doc, done: str) -> None:
+    """Delete or share an upload (the index is imported with the library, not before)."""
+    from rag.index import ingest
+
+    settings = state.get_settings()
+    try:
+        if action == "share_upload":
+            ingest.share_upload(doc.doc_id, state.library().store, settings)
+        else:
+            owner = None if state.manages_library() else state.owner()
+            ingest.delete_upload(doc.doc_id, state.library().store, settings, owner=owner)
+    except PlanError as e:
+        state.flash("error", str(e))
+        return
+    state.flash("success", done)
 
 
 def page() -> None:

@@ -7,12 +7,13 @@ import streamlit as st
 from rag.drafting.model.providers import PROVIDERS
 from rag.drafting.model.stream import check_connection
 from rag.errors import PlanError
-from ui import state
+from ui import auth, state
 from ui.literal import literal
 
 
 def sidebar() -> None:
     with st.sidebar:
+        auth.account_box()
         st.radio("页面", state.PAGES, key=state.PAGE)
         st.divider()
         st.subheader("起草方式")

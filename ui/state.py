@@ -17,6 +17,8 @@ from ui.literal import literal
 from ui.progress import BarProgress
 
 PAGE = "page"
+USER = "user"  # the signed-in user's name: the owner of their drafts and uploads ("": no accounts)
+USER_ROLE = "user_role"  # user or admin (an administrator shares uploads with everyone)
 DRAFT_ID = "draft_id"
 FORM_ERRORS = "form_errors"
 FORM_OWNER = "form_for"  # the draft whose profile fills the form (None: a new one)
@@ -75,6 +77,8 @@ def init_state() -> None:
         env_model = None
     defaults = {
         PAGE: PAGES[0],
+        USER: "",
+        USER_ROLE: "user",
         DRAFT_ID: None,
         FORM_ERRORS: {},
         FORM_OWNER: None,
@@ -125,10 +129,31 @@ def library() -> Library:
     return _open_library(get_settings())
 
 
+def owner() -> str:
+    """Whose drafts and uploads this session sees: the signed-in user ("" without accounts)."""
+    return st.session_state[USER]
+
+
+def manages_library() -> bool:
+    """May delete shared uploads and share private ones: an administrator, or the one user of
+    an app without accounts."""
+    return not get_settings().accounts or st.session_state[USER_ROLE] == "admin"
+
+
 @st.cache_resource
-def draft_store():
+def _draft_store():
     """The drafts database (a connection per call, so sessions never share one)."""
     return open_draft_store(get_settings())
+
+
+def draft_store():
+    """The drafts of this session's user only (another's are neither listed nor opened)."""
+    return _draft_store().scoped(owner())
+
+
+def retriever():
+    """The library as this session's user sees it: shared samples and their own uploads."""
+    return library().retriever.scoped(owner())
 
 
 @st.cache_data(show_spinner=False)

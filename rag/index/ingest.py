@@ -15,7 +15,14 @@ from rag.index.vector_cache import CACHE_DIR, embed_texts, read_cache
 from rag.library.chunking import Chunk, chunk_document
 from rag.library.corpus import CorpusDoc, load_path
 from rag.library.loaders import SUPPORTED_SUFFIXES
-from rag.library.uploads import UploadPreview, upload_document, upload_path, write_upload
+from rag.library.uploads import (
+    UploadPreview,
+    read_upload,
+    shared_document,
+    upload_document,
+    upload_path,
+    write_upload,
+)
 from rag.text.tokens import TOKENIZER_VERSION, tokenize
 
 log = logging.getLogger(__name__)
@@ -61,6 +68,11 @@ class Source:
 
     def chunks(self) -> list[Chunk]:
         return [c for doc in self.docs for c in chunk_document(doc)]
+
+    @property
+    def owner(self) -> str:
+        """Whose private upload this is ("": the shared library)."""
+        return self.docs[0].owner if self.docs else ""
 
 
 def collect_files(paths: list[Path]) -> tuple[list[Path], list[Path]]:
@@ -112,6 +124,7 @@ def chunk_metadata(chunk: Chunk, source: Source, digest: str) -> dict:
         "digest": digest,
         "tokenizer": TOKENIZER_VERSION,
         "tokens": " ".join(tokenize(chunk.context_text)),
+        "owner": source.owner,
     }
 
 
@@ -201,16 +214,26 @@ def ingest(
 
 
 def save_upload(
-    preview: UploadPreview, store: ChunkStore, settings, progress: Progress = NO_PROGRESS
+    preview: UploadPreview,
+    store: ChunkStore,
+    settings,
+    owner: str = "",
+    progress: Progress = NO_PROGRESS,
 ) -> tuple[Path, IngestReport]:
-    """Write the reviewed upload as a corpus file and index it; returns (path, ingest report).
+    """Write the reviewed upload as a corpus file, private to `owner` ("": shared), and index
+    it; returns (path, ingest report).
 
     Holds the library's write lock throughout. When indexing fails the folder and the index are
     left as they were: a new file is removed (ChunkStore.replace_sources keeps none of its
     chunks, so nothing is retrieved that the list of uploads does not show), and a file the same
     text saved earlier (with other labels) gets its earlier content and chunks back.
     """
-    doc = upload_document(preview)
+    return _save_document(upload_document(preview, owner), store, settings, progress)
+
+
+def _save_document(
+    doc, store: ChunkStore, settings, progress: Progress = NO_PROGRESS
+) -> tuple[Path, IngestReport]:
     path = upload_path(doc.doc_id, settings)
     with store.writing():
         previous = path.read_bytes() if path.exists() else None
@@ -236,9 +259,24 @@ def _reindex_previous(path: Path, store: ChunkStore) -> None:
         log.warning("could not re-index %s after a failed save", path.name, exc_info=True)
 
 
-def delete_upload(doc_id: str, store: ChunkStore, settings) -> int:
-    """Remove an upload's chunks, then its file; returns the chunks removed."""
+def share_upload(doc_id: str, store: ChunkStore, settings) -> tuple[Path, IngestReport]:
+    """An administrator's step: a user's private upload joins the shared library (written and
+    indexed again with no owner, then its private copy removed)."""
+    doc = read_upload(doc_id, settings)
+    if not doc.owner:
+        return upload_path(doc_id, settings), IngestReport()
+    with store.writing():
+        saved = _save_document(shared_document(doc), store, settings)
+        delete_upload(doc_id, store, settings)
+    return saved
+
+
+def delete_upload(doc_id: str, store: ChunkStore, settings, owner: str | None = None) -> int:
+    """Remove an upload's chunks, then its file; returns the chunks removed. With an owner,
+    only an upload of that owner's own (another's is not found)."""
     path = upload_path(doc_id, settings)
+    if owner is not None:
+        read_upload(doc_id, settings, owner)
     with store.writing():
         removed = store.delete_source(doc_id)
         try:

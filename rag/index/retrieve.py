@@ -56,9 +56,12 @@ def _filters(filters: dict) -> list[tuple[str, list[str]]]:
     return [(f, values) for f in FILTER_FIELDS if (values := _as_list(filters.get(f)))]
 
 
-def chroma_where(**filters) -> dict | None:
-    """A Chroma `where` filter for topic/kind/role/community_type values."""
+def chroma_where(hidden_owners: frozenset[str] = frozenset(), **filters) -> dict | None:
+    """A Chroma `where` filter for topic/kind/role/community_type values, leaving out the
+    private uploads of `hidden_owners` (a chunk indexed before owners existed is shared)."""
     clauses = [{field: {"$in": values}} for field, values in _filters(filters)]
+    if hidden_owners:  # $nin also keeps records that have no owner at all
+        clauses.append({"owner": {"$nin": sorted(hidden_owners)}})
     if not clauses:
         return None
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
@@ -126,6 +129,8 @@ class _Bm25:
                 users.setdefault(term, set()).add(meta.get("doc_id", ""))
         # a term more than one sample uses is a way of saying things, not one sample's brand
         self.shared_terms = frozenset(t for t, docs in users.items() if len(docs) > 1)
+        # the users whose private uploads are in the index
+        self.owners = frozenset(m.get("owner", "") for m in self.metas) - {""}
         progress.step(KEYWORDS, total, total)
 
     def shingles(self, id_: str) -> frozenset[str]:
@@ -143,16 +148,21 @@ class _Bm25:
         top = np.argsort(-scores, kind="stable")[:n]
         return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
 
-    def mask(self, **filters) -> np.ndarray | None:
-        """Which chunks pass the filters (None: all); cached, as the index is immutable."""
+    def mask(self, hidden_owners: frozenset[str] = frozenset(), **filters) -> np.ndarray | None:
+        """Which chunks pass the filters and belong to none of `hidden_owners` (None: all);
+        cached, as the index is immutable."""
         key = tuple((f, frozenset(v)) for f, v in _filters(filters))
-        if not key:
+        if not key and not hidden_owners:
             return None
-        if key not in self._masks:
-            self._masks[key] = np.array(
-                [all(m.get(f) in v for f, v in key) for m in self.metas], dtype=bool
+        if (key, hidden_owners) not in self._masks:
+            self._masks[key, hidden_owners] = np.array(
+                [
+                    all(m.get(f) in v for f, v in key) and m.get("owner", "") not in hidden_owners
+                    for m in self.metas
+                ],
+                dtype=bool,
             )
-        return self._masks[key]
+        return self._masks[key, hidden_owners]
 
 
 def vector_pieces(meta: dict, text: str) -> list[str]:
@@ -192,6 +202,11 @@ class Retriever:
         self._model_loaded = False
         self.query_vectors = Memo(QUERY_MEMO)
 
+    def scoped(self, owner: str) -> OwnedRetriever:
+        """This retriever as one user sees the library: the shared samples and their own
+        private uploads, never another user's ("" without accounts: the shared ones)."""
+        return OwnedRetriever(self, owner)
+
     def bm25(self, progress: Progress = NO_PROGRESS) -> _Bm25:
         """The BM25 side, rebuilt if the store changed since it was built."""
         with self._bm25_lock:
@@ -227,11 +242,13 @@ class Retriever:
         mode: str = "hybrid",
         mmr: float | None = None,
         exclude_ids: set[str] | frozenset[str] = frozenset(),
+        owner: str | None = None,
     ) -> list[Hit]:
         """The k best chunks for a query; mode is hybrid, dense or bm25; mmr is λ in (0, 1].
 
         topic, kind, role and community_type restrict the search to chunks whose metadata
-        has that value (or one of a list of values)."""
+        has that value (or one of a list of values); with an owner, other users' private
+        uploads are left out (None: everything is searched)."""
         if mode not in MODES:
             raise PlanError(f"未知的检索方式“{mode}”，可选：{'、'.join(MODES)}。")
         pool = max(4 * k, 40) + len(exclude_ids)
@@ -242,15 +259,18 @@ class Retriever:
             "community_type": community_type,
         }
         bm25 = self.bm25()
+        # Owners known to this BM25 snapshot; a chunk newer than it is dropped below (only
+        # chunks of the snapshot are returned), so another's fresh upload never slips through.
+        hidden = bm25.owners - {owner} if owner is not None else frozenset()
         rankings: list[tuple[float, list[str]]] = []
         dense_scores: dict[str, float] = {}
         if mode in ("hybrid", "dense"):
             qvec = self.query_vectors.get(query, self._embed_query)
-            dense = self.store.query_dense(qvec, pool, chroma_where(**filters))
+            dense = self.store.query_dense(qvec, pool, chroma_where(hidden, **filters))
             dense_scores = dict(dense)
             rankings.append((DENSE_WEIGHT, [i for i, _ in dense]))
         if mode in ("hybrid", "bm25"):
-            lexical = bm25.search(tokenize(query), pool, bm25.mask(**filters))
+            lexical = bm25.search(tokenize(query), pool, bm25.mask(hidden, **filters))
             rankings.append((1.0, [i for i, _ in lexical]))
             if mode == "bm25":
                 dense_scores = dict(lexical)
@@ -308,6 +328,20 @@ class Retriever:
             chosen.append(best)
             rest.remove(best)
         return chosen + rest
+
+
+class OwnedRetriever:
+    """A Retriever seen by one owner: every search leaves out other users' private uploads."""
+
+    def __init__(self, retriever: Retriever, owner: str):
+        self.retriever = retriever
+        self.owner = owner
+
+    def search(self, query: str, k: int = 5, **options) -> list[Hit]:
+        return self.retriever.search(query, k, **options, owner=self.owner)
+
+    def __getattr__(self, name: str):
+        return getattr(self.retriever, name)
 
 
 def _shingles(text: str, n: int = 4) -> frozenset[str]:

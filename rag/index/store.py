@@ -26,7 +26,7 @@ from rag.index.progress import NO_PROGRESS, WRITING, Progress
 
 _BATCH = 1000
 # Metadata copied onto each vector record so dense search can filter there.
-_VECTOR_META = ("doc_id", "source_id", "topic", "kind", "role", "community_type")
+_VECTOR_META = ("doc_id", "source_id", "topic", "kind", "role", "community_type", "owner")
 _client_lock = threading.Lock()
 _write_locks: dict[str, threading.RLock] = {}  # by collection name, for ChunkStore.writing
 # Writes made in this process, per client and collection: every ChunkStore on the same client

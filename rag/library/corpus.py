@@ -40,6 +40,7 @@ class CorpusDoc:
     year: int | None = None
     community_type: str | None = None
     scope: str = COMMUNITY  # whose document: 社区, or 学校/单位/个人随笔 (not for drafting)
+    owner: str = ""  # the user an upload is private to ("": the shared library)
 
     def header(self) -> dict:
         meta = {"title": self.title, "kind": self.kind, "topic": self.topic, "source": self.source}
@@ -49,6 +50,8 @@ class CorpusDoc:
             meta["community_type"] = self.community_type
         if self.scope != COMMUNITY:
             meta["scope"] = self.scope
+        if self.owner:
+            meta["owner"] = self.owner
         return meta
 
     def render(self) -> str:
@@ -82,6 +85,7 @@ def parse_corpus_text(text: str, doc_id: str) -> CorpusDoc:
         year=int(year) if year else None,
         community_type=meta.get("community_type"),
         scope=str(meta.get("scope") or COMMUNITY),
+        owner=str(meta.get("owner") or ""),
     )
 
 

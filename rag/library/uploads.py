@@ -1,12 +1,16 @@
 """The user's own samples: check an upload, clean and label it for review, write it as a corpus
-file under the data folder; list them. Indexing an upload is rag.index.ingest's."""
+file under the data folder; list them. Indexing an upload is rag.index.ingest's.
+
+With accounts, an upload is private to its owner (its file header says whose it is) until an
+administrator shares it: it is then written again with no owner, under the id its text alone
+gives (rag.index.ingest.share_upload)."""
 
 from __future__ import annotations
 
 import hashlib
 import re
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rag.errors import InputFileError, PlanError
@@ -86,8 +90,9 @@ def uploaded_text(data: bytes, filename: str, what: str = "范文") -> str:
     return enough_text(clean_text(read_bytes(data, filename)), filename, what)
 
 
-def upload_document(preview: UploadPreview) -> CorpusDoc:
-    """The reviewed upload as a corpus document, its id derived from its text."""
+def upload_document(preview: UploadPreview, owner: str = "") -> CorpusDoc:
+    """The reviewed upload as a corpus document, private to `owner` ("": shared), its id
+    derived from its text and owner (two users' copies of one text are two uploads)."""
     if preview.kind not in KINDS:
         raise InputFileError(f"文种应为：{'、'.join(KINDS)}。")
     if preview.topic not in load_outlines():
@@ -96,12 +101,28 @@ def upload_document(preview: UploadPreview) -> CorpusDoc:
     body = clean_text(preview.text)
     if len(body) < MIN_CHARS:
         raise InputFileError(f"正文只有 {len(body)} 个字，不足以作为范文。")
-    digest = hashlib.sha1(body.encode("utf-8")).hexdigest()[:12]
-    doc_id = f"{UPLOAD_PREFIX}{digest}"
-    source = f"上传：{preview.filename}"
-    return CorpusDoc(
-        doc_id, title[:60], preview.kind, preview.topic, source, body, scope=preview.scope
+    doc = CorpusDoc(
+        "",
+        title[:60],
+        preview.kind,
+        preview.topic,
+        f"上传：{preview.filename}",
+        body,
+        scope=preview.scope,
+        owner=owner,
     )
+    return replace(doc, doc_id=_upload_id(doc))
+
+
+def _upload_id(doc: CorpusDoc) -> str:
+    key = doc.body if not doc.owner else f"{doc.owner}\n{doc.body}"
+    return f"{UPLOAD_PREFIX}{hashlib.sha1(key.encode('utf-8')).hexdigest()[:12]}"
+
+
+def shared_document(doc: CorpusDoc) -> CorpusDoc:
+    """The same sample in the shared library (no owner; the id of its text alone)."""
+    shared = replace(doc, owner="")
+    return replace(shared, doc_id=_upload_id(shared))
 
 
 def write_upload(doc: CorpusDoc, settings) -> Path:
@@ -135,13 +156,25 @@ class UnreadableUpload:
         return self.doc_id
 
 
-def list_uploads(settings) -> list[CorpusDoc | UnreadableUpload]:
-    """The saved uploads, newest first; a file that cannot be read is listed as unreadable."""
+def list_uploads(settings, owner: str | None = None) -> list[CorpusDoc | UnreadableUpload]:
+    """The saved uploads, newest first; a file that cannot be read is listed as unreadable.
+    With an owner: only that owner's own (no unreadable ones: whose they are is unknown)."""
     folder = upload_dir(settings)
     if not folder.exists():
         return []
     paths = sorted(folder.glob(f"{UPLOAD_PREFIX}*.md"), key=lambda p: -_mtime(p))
-    return [_read_upload(p) for p in paths if _UPLOAD_ID.fullmatch(p.stem)]
+    docs = [_read_upload(p) for p in paths if _UPLOAD_ID.fullmatch(p.stem)]
+    if owner is None:
+        return docs
+    return [d for d in docs if isinstance(d, CorpusDoc) and d.owner == owner]
+
+
+def read_upload(doc_id: str, settings, owner: str | None = None) -> CorpusDoc:
+    """One saved upload; with an owner, only one of that owner's own (else not found)."""
+    doc = _read_upload(upload_path(doc_id, settings))
+    if isinstance(doc, UnreadableUpload) or (owner is not None and doc.owner != owner):
+        raise InputFileError("找不到这份上传的范文：它可能已被删除，或不是您上传的。")
+    return doc
 
 
 def _mtime(path: Path) -> float:
