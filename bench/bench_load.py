@@ -75,12 +75,13 @@ def run_phase(browser, server, store, names: list[str]) -> dict:
 
     draft_times = until_all(pages, drafted, start)
     ids = [page.url.split("draft=")[1] for page in pages]
-    for page in pages:
-        page.get_by_role("textbox", name="修改要求").nth(2).fill(INSTRUCTION)
-        page.get_by_role("textbox", name="修改要求").nth(2).press("Tab")
+    for page, draft_id in zip(pages, ids, strict=True):
+        instruction = page.locator(f".st-key-instr_{draft_id}_2 input")
+        instruction.fill(INSTRUCTION)
+        instruction.press("Tab")
     start = time.perf_counter()
-    for page in pages:
-        page.get_by_role("button", name="重新生成", exact=True).nth(2).click()
+    for page, draft_id in zip(pages, ids, strict=True):
+        page.locator(f".st-key-regen_{draft_id}_2 button").click()
 
     def refined(i: int, page) -> bool:
         return len(store.load(ids[i]).sections[2].versions) == 2 and ready(page)

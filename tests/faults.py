@@ -114,7 +114,7 @@ class Matrix:
     def open(self, draft_id: str):
         page = self.browser.new_page()
         page.goto(f"{self.server.url}/?draft={draft_id}")
-        wait_ready(page)
+        settle(page)
         return page
 
     def regenerate(self, fault: Fault) -> Outcome:
@@ -124,7 +124,8 @@ class Matrix:
         self.fake.reset()
         self.fake.add(match=f"“{before.headings()[EDITED]}”一节", **fault.rule)
         started = time.perf_counter()
-        page.get_by_role("button", name="重新生成", exact=True).nth(EDITED).click()
+        # the section's own button, by its widget key (Streamlit's st-key-… class)
+        page.locator(f".st-key-regen_{draft_id}_{EDITED} button").click()
         # done once the page saved the section (a failure too saves, changing nothing)
         wait_for(lambda: self.store.load(draft_id).revision > before.revision, page, 120)
         settle(page)
@@ -161,7 +162,16 @@ class Matrix:
             for i, (a, b) in enumerate(zip(after.sections, before.sections, strict=True))
             if i != EDITED
         )
-        return Outcome(name, page_messages(page), newest, current, kept, others, seconds)
+        outcome = Outcome(name, page_messages(page), newest, current, kept, others, seconds)
+        if moved := [
+            h
+            for i, (h, a, b) in enumerate(
+                zip(after.headings(), after.sections, before.sections, strict=True)
+            )
+            if i != EDITED and len(a.versions) != len(b.versions)
+        ]:
+            outcome.notes.append(f"有新版本的其他各节：{'、'.join(moved)}")
+        return outcome
 
     def refresh_mid_generation(self) -> Outcome:
         """全部重新生成, and the browser reloads the page while section 四 still streams."""

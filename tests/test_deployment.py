@@ -60,9 +60,10 @@ def test_a_draft_and_an_upload_made_through_one_app_are_served_by_the_other(two_
     wait_ready(other)
     other.get_by_role("heading", name="阳光社区2027年双拥工作计划").wait_for()
     assert other.get_by_label("正文").first.input_value() == store.load(draft_id).sections[0].text
-    other.get_by_role("textbox", name="修改要求").nth(2).fill("突出退役军人服务站建设")
-    other.get_by_role("textbox", name="修改要求").nth(2).press("Tab")
-    other.get_by_role("button", name="重新生成", exact=True).nth(2).click()
+    instruction = other.locator(f".st-key-instr_{draft_id}_2 input")
+    instruction.fill("突出退役军人服务站建设")
+    instruction.press("Tab")
+    other.locator(f".st-key-regen_{draft_id}_2 button").click()
     wait_for(lambda: len(store.load(draft_id).sections[2].versions) == 2, other)
     assert store.load(draft_id).sections[2].versions[1].instruction == "突出退役军人服务站建设"
 
