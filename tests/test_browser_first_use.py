@@ -72,12 +72,19 @@ def test_the_file_uploader_speaks_chinese(server, browser):
     page.locator('[data-testid="stSidebar"]').get_by_text("范文库", exact=True).click()
     zone = page.locator('[data-testid="stFileUploaderDropzone"]')
     zone.wait_for()
+    wait_ready(page)
 
-    def drawn(selector: str) -> tuple[str, str]:
-        """The element's own text size, and the text drawn after it by the page's CSS."""
-        return zone.locator(selector).first.evaluate(
-            "e => [getComputedStyle(e).fontSize, getComputedStyle(e, '::after').content]"
-        )
+    def drawn(selector: str) -> list[str]:
+        """The element's own text size, and the text drawn after it by the page's CSS (read
+        again while a rerun has the element detached, when the browser gives empty styles)."""
+        for _ in range(50):
+            style = zone.locator(selector).first.evaluate(
+                "e => [getComputedStyle(e).fontSize, getComputedStyle(e, '::after').content]"
+            )
+            if style[0]:
+                return style
+            page.wait_for_timeout(200)
+        return style
 
     button = drawn('button [data-testid="stMarkdownContainer"] p')
     hint = drawn('[data-testid="stFileUploaderDropzoneInstructions"] span')
