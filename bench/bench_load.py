@@ -21,7 +21,7 @@ from rag.index.ingest import ingest
 from rag.index.store import ChunkStore
 
 sys.path.insert(0, str(REPO_ROOT))
-from tests.browser import AppServer, drafts, fill_profile, launch, wait_ready
+from tests.browser import AppServer, drafts, fill_profile, idle, launch, wait_ready
 from tests.conftest import CORPUS, free_port
 
 NAMES = "东风 南湖 西园 北岭 金桥 银杏 翠竹 清泉 春晖 和平 新华 光明 幸福 锦绣 友谊 团结".split()
@@ -46,16 +46,6 @@ def until_all(pages: list, done, start: float, timeout: float = 300) -> list[flo
     return [seen[i] for i in range(len(pages))]
 
 
-def ready(page) -> bool:
-    return (
-        page.locator(
-            '[data-testid="stApp"][data-test-script-state="notRunning"]'
-            '[data-test-connection-state="CONNECTED"]'
-        ).count()
-        == 1
-    )
-
-
 def run_phase(browser, server, store, names: list[str]) -> dict:
     """Every session fills the form; all press 生成计划 together; then all regenerate 三."""
     pages = []
@@ -71,7 +61,7 @@ def run_phase(browser, server, store, names: list[str]) -> dict:
 
     def drafted(i: int, page) -> bool:
         title = f"{names[i]}社区2027年双拥工作计划"
-        return page.get_by_role("heading", name=title).count() == 1 and ready(page)
+        return page.get_by_role("heading", name=title).count() == 1 and idle(page)
 
     draft_times = until_all(pages, drafted, start)
     ids = [page.url.split("draft=")[1] for page in pages]
@@ -84,7 +74,7 @@ def run_phase(browser, server, store, names: list[str]) -> dict:
         page.locator(f".st-key-regen_{draft_id}_2 button").click()
 
     def refined(i: int, page) -> bool:
-        return len(store.load(ids[i]).sections[2].versions) == 2 and ready(page)
+        return len(store.load(ids[i]).sections[2].versions) == 2 and idle(page)
 
     refine_times = until_all(pages, refined, start)
     errors = sum(page.locator('[data-testid="stException"]').count() for page in pages)

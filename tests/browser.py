@@ -97,10 +97,19 @@ def wait_ready(page, timeout: float = 60_000) -> None:
     """The page has run its script: the title is shown, the session is connected and the
     app root says no script run is going on (Streamlit's own marker for tests)."""
     page.get_by_role("heading", name="社区工作计划助手").wait_for(timeout=timeout)
-    page.locator(
-        '[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
-        '[data-test-script-state="notRunning"]'
-    ).wait_for(state="attached", timeout=timeout)
+    page.locator(IDLE).wait_for(state="attached", timeout=timeout)
+
+
+# Streamlit's own markers for tests: the session is connected and no script run is going on.
+IDLE = (
+    '[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
+    '[data-test-script-state="notRunning"]'
+)
+
+
+def idle(page) -> bool:
+    """Whether the page is connected and runs no script right now (without waiting)."""
+    return page.locator(IDLE).count() == 1
 
 
 def fill_profile(page, community: str = "阳光社区") -> None:

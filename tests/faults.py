@@ -22,7 +22,7 @@ from rag.index.embeddings import HashEmbeddingFunction
 from rag.index.ingest import ingest
 from rag.index.store import ChunkStore
 from rag.plan.profile import make_profile
-from tests.browser import AppServer, drafts, launch, wait_for, wait_ready
+from tests.browser import AppServer, drafts, idle, launch, wait_for, wait_ready
 from tests.conftest import free_port, small_corpus
 from tests.fake_llm import FakeLLM
 
@@ -217,20 +217,10 @@ def settle(page, quiet_ms: int = 1000) -> None:
         wait_ready(page, timeout=120_000)
         for _ in range(quiet_ms // 100):
             page.wait_for_timeout(100)
-            if not _idle(page):
+            if not idle(page):
                 break
         else:
             return
-
-
-def _idle(page) -> bool:
-    return (
-        page.locator(
-            '[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
-            '[data-test-script-state="notRunning"]'
-        ).count()
-        == 1
-    )
 
 
 EXPORT_MARKS = re.compile(r"还有 \d+ 处标记尚未处理")  # the export's reminder, there before too
