@@ -73,4 +73,4 @@ def near_duplicate(a: str, b: str) -> bool:
     if bigram_overlap(a, b) >= 0.5:
         return True
     x, y = content_words(a), content_words(b)
-    return len(x & y) >= 2 and len(x & y) / min(len(x), len(y)) >= 0.6
+    return len(x & y) >= 3 and len(x & y) / min(len(x), len(y)) >= 0.5

@@ -56,12 +56,16 @@ class Wanted:
     head: str
     words: frozenset[str]  # the priority's own words and their synonyms
     rare: frozenset[str]  # those of them that name this work, not any work
+    partial: frozenset[str] = frozenset()  # parts of a longer word of it (退役军人 of …服务站)
 
     def score(self, sentence: str, heading: str, subject: frozenset[str]) -> int:
-        """How much a sentence is about the priority; 0 when it is not."""
+        """How much a sentence is about the priority; 0 when it is not: it names one of the
+        priority's rare words (a part of a longer one only with another), or stands under a
+        heading about the same work."""
         found = {w for w in self.words if w in sentence}
         under = bool(heading) and same_topic(heading, self.head, subject)
-        if not (found & self.rare) and not under:
+        named = found & self.rare
+        if not under and not (named - self.partial) and len(named) < 2:
             return 0
         score = len(found) + 2 * len(found & self.rare) + (3 if under else 0)
         return score + (2 if CONCRETE.search(sentence) else 0)
@@ -92,7 +96,8 @@ def wanted(priority: str, outline: Outline) -> Wanted:
     rare = {w for w in words if w not in ACTIVITY_WORDS}
     rare = ({w for w in rare if w not in outline.name} or rare) | days
     words |= days
-    return Wanted(head, frozenset(words), frozenset(rare))
+    partial = {w for w in words if any(w in t and w != t for t in whole)}
+    return Wanted(head, frozenset(words), frozenset(rare), frozenset(partial))
 
 
 def priority_items(
