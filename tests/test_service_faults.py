@@ -17,33 +17,11 @@ from rag.index.retrieve import Retriever
 from rag.index.store import SERVER_DOWN, ChunkStore
 from rag.plan.pgstore import PostgresDraftStore
 from rag.signin import SignIns
-from tests.chroma import ChromaServer
-from tests.conftest import chroma_executable, free_port, small_corpus
-from tests.postgres import PostgresServer, pg_bin
+from tests.conftest import small_corpus
 from tests.test_draft_store import a_draft
 
 pytestmark = pytest.mark.slow
 QUERY = "退役军人 走访慰问"
-
-
-@pytest.fixture
-def own_postgres():
-    """A PostgreSQL of this test's own (the session's server is never stopped)."""
-    if pg_bin() is None:
-        pytest.skip("PostgreSQL is not installed here (.ci/run installs Debian's postgresql)")
-    server = PostgresServer(free_port()).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def own_chroma(tmp_path):
-    exe = chroma_executable()
-    if exe is None:
-        pytest.skip("the chroma command is not installed")
-    server = ChromaServer(exe, tmp_path / "chroma", free_port()).start()
-    yield server
-    server.stop()
 
 
 def test_a_stopped_drafts_database_is_told_by_name_and_the_same_store_works_when_it_is_back(

@@ -28,6 +28,8 @@ USER = "user"  # the signed-in user's name: the owner of their drafts and upload
 USER_ROLE = "user_role"  # user or admin (an administrator shares uploads with everyone)
 SIGN_IN = "sign_in"  # the token of this page's password sign-in (checked on every run)
 DRAFT_ID = "draft_id"
+SHOWN_DRAFT = "shown_draft"  # the draft as the page last drew it (drawn while the database is down)
+UNSAVED = "unsaved"  # SHOWN_DRAFT holds changes the database has not taken yet
 FORM_ERRORS = "form_errors"
 FORM_OWNER = "form_for"  # the draft whose profile fills the form (None: a new one)
 FLASH = "flash"  # messages to show once after a rerun: [(kind, text)]
@@ -89,6 +91,8 @@ def init_state() -> None:
         USER_ROLE: "user",
         SIGN_IN: None,
         DRAFT_ID: None,
+        SHOWN_DRAFT: None,
+        UNSAVED: False,
         FORM_ERRORS: {},
         FORM_OWNER: None,
         FLASH: [],
