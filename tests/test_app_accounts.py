@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from rag.accounts import add_user, remove_user
 from rag.config import get_settings
 from rag.factory import open_draft_store
+from tests.conftest import free_port
 from tests.test_app import (  # noqa: F401 (fixtures)
     APP,
     UPLOAD_TEXT,
@@ -120,6 +121,15 @@ def test_five_wrong_passwords_lock_the_name_even_for_the_right_one(accounts):
     assert "错误次数过多" in told and "5 分钟后再试" in told
     assert at_sign_in_page(at)
     sign_in(new_app(), "alice")  # another name is not held up
+
+
+def test_signing_in_while_the_drafts_database_is_down_is_told(accounts, monkeypatch):
+    monkeypatch.setenv("PLAN_DATABASE_URL", f"postgresql://plan@127.0.0.1:{free_port()}/plan")
+    get_settings.cache_clear()
+    at = sign_in(new_app(), "alice")
+    [told] = [e.value for e in at.error]
+    assert "草稿数据库（PostgreSQL）暂时无法连接" in told
+    assert at_sign_in_page(at)
 
 
 def at_sign_in_page(at: AppTest) -> bool:

@@ -100,8 +100,8 @@ def _password_form(settings) -> None:
     if not submitted:
         return
     name, address = name.strip(), _client_address(settings)
-    sign_ins = state.sign_ins()
     try:
+        sign_ins = state.sign_ins()
         sign_ins.check(name, address)
         user = authenticate(settings.users_path, name, password)
         if user is None:
