@@ -18,14 +18,20 @@ from rag.drafting.pipeline import (
     run_with_events,
 )
 from rag.drafting.previous import read_previous
-from rag.errors import DraftNotFound, InputFileError, NoMoreVariants, PlanError
+from rag.errors import (
+    DatabaseUnavailable,
+    DraftNotFound,
+    InputFileError,
+    NoMoreVariants,
+    PlanError,
+)
 from rag.export.files import render, safe_filename
 from rag.plan.community import COMMUNITY_TYPES
 from rag.plan.draft import MAX_INSTRUCTION_CHARS, MAX_SECTION_CHARS, Draft
 from rag.plan.previous import PreviousPlan
 from rag.plan.profile import make_profile, profile_errors
 from rag.review.checks import check_draft
-from ui import state
+from ui import state, unsaved
 from ui.literal import literal
 
 OFFLINE_INSTRUCTION = (
@@ -356,8 +362,12 @@ def attached_previous(profile) -> PreviousPlan | None:
 
 
 def _save(draft: Draft) -> bool:
+    """Save; False (told) when it failed. With the database down the draft is kept in the
+    page (True: the rerun draws the kept copy and says so)."""
     try:
-        state.draft_store().save(draft)
+        unsaved.store().save(draft)
+    except DatabaseUnavailable:
+        return True
     except PlanError as e:
         st.error(literal(e))
         return False
@@ -376,22 +386,28 @@ def _tell_conflicts(draft: Draft) -> None:
 
 
 def _on_edit(draft_id: str, index: int, key: str) -> None:
-    store = state.draft_store()
-    draft = store.load(draft_id)
-    section = draft.sections[index]
-    if section.edit(st.session_state[key]):
-        store.save(draft)
-        _tell_conflicts(draft)
-        # A toast stays in view wherever the section is; a message at the top would not.
-        st.toast(literal(f"已保存对“{section.title}”的修改。"), icon="✅")
+    store = unsaved.store()
+    try:
+        draft = store.load(draft_id)
+        section = draft.sections[index]
+        if section.edit(st.session_state[key]):
+            store.save(draft)
+            _tell_conflicts(draft)
+            # A toast stays in view wherever the section is; a message at the top would not.
+            st.toast(literal(f"已保存对“{section.title}”的修改。"), icon="✅")
+    except DatabaseUnavailable:  # kept in the page; the rerun says so
+        pass
 
 
 def _on_lock(draft_id: str, index: int, key: str) -> None:
-    store = state.draft_store()
-    draft = store.load(draft_id)
-    draft.sections[index].locked = bool(st.session_state[key])
-    store.save(draft)
-    _tell_conflicts(draft)
+    store = unsaved.store()
+    try:
+        draft = store.load(draft_id)
+        draft.sections[index].locked = bool(st.session_state[key])
+        store.save(draft)
+        _tell_conflicts(draft)
+    except DatabaseUnavailable:  # kept in the page; the rerun says so
+        pass
 
 
 def _origin(version) -> str:
@@ -562,11 +578,14 @@ def current_draft() -> Draft | None:
     if not draft_id:
         return None
     try:
-        draft = state.draft_store().load(draft_id)
+        draft = unsaved.load(draft_id)
     except DraftNotFound as e:
         st.warning(literal(e))
         st.session_state[state.DRAFT_ID] = None
         del st.query_params["draft"]
+        return None
+    except DatabaseUnavailable as e:  # and no copy of that draft in this page
+        st.error(literal(f"{e}{unsaved.NOT_KEPT}"))
         return None
     st.session_state[state.DRAFT_ID] = draft.id
     if st.query_params.get("draft") != draft.id:

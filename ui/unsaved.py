@@ -21,11 +21,6 @@ NOT_KEPT = "请稍后刷新页面再试。"
 SAVED = "草稿数据库已恢复：暂存在本页的修改都已保存。"
 
 
-def shown(draft: Draft) -> None:
-    """The draft the page shows now (loaded or saved): the copy drawn if the database goes."""
-    st.session_state[state.SHOWN_DRAFT] = draft
-
-
 def keep(draft: Draft) -> None:
     """A draft with changes its save could not write: drawn and saved again later."""
     st.session_state[state.SHOWN_DRAFT] = draft
@@ -38,30 +33,56 @@ def copy_of(draft_id: str | None) -> Draft | None:
     return draft if draft is not None and draft.id == draft_id else None
 
 
-def pending(draft_id: str | None) -> Draft | None:
-    """The kept draft with unsaved changes, when it is that draft."""
-    return copy_of(draft_id) if st.session_state[state.UNSAVED] else None
+class KeepingStore:
+    """This session's drafts (state.draft_store()), with the page's copy standing in while the
+    database is down: a load gets the copy, a save that fails keeps the draft in the page and
+    raises on (nothing is claimed saved); the first load that reaches the database again
+    saves the kept changes first."""
+
+    def __init__(self, store):
+        self._store = store
+
+    def load(self, draft_id: str) -> Draft:
+        try:
+            return self.stored(draft_id)
+        except DatabaseUnavailable:
+            if (copy := copy_of(draft_id)) is None:
+                raise
+            return copy
+
+    def save(self, draft: Draft) -> str:
+        try:
+            return self._store.save(draft)
+        except DatabaseUnavailable:
+            keep(draft)
+            raise
+
+    def stored(self, draft_id: str) -> Draft:
+        """The draft from the database, the page's kept changes saved into it first."""
+        if st.session_state[state.UNSAVED] and (kept := copy_of(draft_id)) is not None:
+            self._store.save(kept)
+            st.session_state[state.UNSAVED] = False
+            st.toast(SAVED, icon="✅")
+        return self._store.load(draft_id)
+
+    def __getattr__(self, name: str):
+        return getattr(self._store, name)
+
+
+def store() -> KeepingStore:
+    return KeepingStore(state.draft_store())
 
 
 def load(draft_id: str) -> Draft:
-    """The draft to draw: the kept one saved first when it has changes, else a fresh load.
-    With the database down: the kept copy and a message saying so (DatabaseUnavailable when
-    this page has none of that draft)."""
-    store = state.draft_store()
+    """The draft to draw (kept changes saved first); with the database down the page's copy
+    and a message saying so, or DatabaseUnavailable when this page has none of that draft."""
     try:
-        draft = pending(draft_id)
-        if draft is not None:
-            store.save(draft)
-            st.session_state[state.UNSAVED] = False
-            st.toast(SAVED, icon="✅")
-        else:
-            draft = store.load(draft_id)
+        draft = store().stored(draft_id)
     except DatabaseUnavailable as e:
-        copy = copy_of(draft_id)
-        if copy is None:
+        if (copy := copy_of(draft_id)) is None:
             raise
         st.error(literal(f"{e}{KEPT}"))
         st.button("重新保存", key="retry_save", type="primary")  # a rerun saves the copy
         return copy
-    shown(draft)
+    st.session_state[state.SHOWN_DRAFT] = draft
     return draft
