@@ -611,11 +611,11 @@ def test_drafts_removed_while_the_app_runs_leave_an_empty_list_not_an_error(monk
 
 
 def test_an_edit_saved_in_another_window_during_a_regeneration_is_kept_and_told(monkeypatch):
-    import ui.draft_page as draft_page
+    from rag.drafting import service
 
     at = generated(new_app())
     draft_id = at.query_params["draft"]
-    real = draft_page.regenerate_section
+    real = service.regenerate_section
 
     def other_window_edits_meanwhile(draft, index, **kwargs):
         other = open_draft_store(get_settings()).load(draft_id)
@@ -624,7 +624,7 @@ def test_an_edit_saved_in_another_window_during_a_regeneration_is_kept_and_told(
         open_draft_store(get_settings()).save(other)
         return real(draft, index, **kwargs)
 
-    monkeypatch.setattr(draft_page, "regenerate_section", other_window_edits_meanwhile)
+    monkeypatch.setattr(service, "regenerate_section", other_window_edits_meanwhile)
     at.button(key=f"regen_{draft_id}_3").click().run()
     assert not at.exception
     [told] = [w.value for w in at.warning if "在另一个窗口中也修改过" in w.value]

@@ -10,13 +10,8 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from rag.drafting.pipeline import (
-    draft_sections,
-    new_draft,
-    outline_of,
-    regenerate_section,
-    run_with_events,
-)
+from rag.drafting import service
+from rag.drafting.pipeline import outline_of
 from rag.drafting.previous import read_previous
 from rag.errors import DraftNotFound, InputFileError, NoMoreVariants, PlanError
 from rag.export.files import render, safe_filename
@@ -24,7 +19,7 @@ from rag.plan.community import COMMUNITY_TYPES
 from rag.plan.draft import MAX_INSTRUCTION_CHARS, MAX_SECTION_CHARS, Draft
 from rag.plan.previous import PreviousPlan
 from rag.plan.profile import make_profile, profile_errors
-from rag.review.checks import check_draft
+from rag.review.checks import marks_warning
 from ui import state
 from ui.literal import literal
 
@@ -35,22 +30,6 @@ OFFLINE_INSTRUCTION = (
 LIMITS = (
     f"正文最多 {MAX_SECTION_CHARS} 字，修改要求最多 {MAX_INSTRUCTION_CHARS} 字"
     "（输入框右下角显示已用字数，超出的部分输不进去）。"
-)
-# Findings that mean the text says something not yet true of the community.
-MARKS_TO_RESOLVE = frozenset(
-    {
-        "范文专名",
-        "类型用语",
-        "情况说法",
-        "社区条件",
-        "范文数字",
-        "待补充",
-        "上年数据",
-        "占位符",
-        "句子不完整",
-        "重点无内容",
-        "落款日期",
-    }
 )
 ORIGINS = {"composer": "离线组合", "model": "模型", "edit": "手工修改"}
 UNEXPECTED_ERROR = (
@@ -80,13 +59,10 @@ def _form_defaults(draft: Draft | None) -> None:
     ):
         return
     st.session_state[state.FORM_OWNER] = owner
-    today = dt.date.today()
     p = draft.profile if draft else None
     st.session_state[state.form_key("community")] = p.community if p else ""
     st.session_state[state.form_key("parent")] = p.parent if p else ""
-    st.session_state[state.form_key("year")] = (
-        p.year if p else today.year + (1 if today.month >= 10 else 0)
-    )
+    st.session_state[state.form_key("year")] = p.year if p else service.default_year()
     st.session_state[state.form_key("topic")] = p.topic if p else None  # the user chooses
     st.session_state[state.form_key("community_type")] = (p.community_type or "") if p else ""
     st.session_state[state.form_key("households")] = p.households or 0 if p else 0
@@ -240,12 +216,20 @@ def merge_editor_rows(rows: list[dict], editor: dict) -> list[dict]:
 def generate(draft: Draft, *, new: bool = False) -> None:
     """Draft every unlocked section with live progress, each streaming into its place.
 
-    A new draft is saved, and named in the URL, once a section has text, so a run that writes
-    nothing leaves no empty draft. A failure is told after a rerun that keeps the form and every
-    saved section; one that is not the engine's goes to the log with its traceback.
+    The service saves the draft as it goes (a new one once a section has text); here a new
+    draft is named in the URL once saved. A failure is told after a rerun that keeps the form
+    and every saved section; one that is not the engine's goes to the log with its traceback.
     """
+    run = None
     try:
-        _generate(draft, new)
+        run = service.PlanRun(
+            draft,
+            store=state.draft_store(),
+            retriever=state.retriever(),
+            writer=state.writer(),
+            new=new,
+        )
+        _generate(run)
     except PlanError as e:
         failure = str(e)
     except Exception:  # not the engine's: the details stay in the log, not on the page
@@ -253,6 +237,9 @@ def generate(draft: Draft, *, new: bool = False) -> None:
         failure = UNEXPECTED_ERROR
     else:
         return
+    finally:
+        if run is not None:
+            _tell_conflicts(run.outcome.conflicts)
     if not new:
         state.flash("error", f"重新生成没有完成：{failure}草稿中已有的内容都还在。")
     elif _in_url(draft):
@@ -266,36 +253,26 @@ def generate(draft: Draft, *, new: bool = False) -> None:
     st.rerun()
 
 
-def _generate(draft: Draft, new: bool) -> None:
-    retriever = state.retriever()
-    store = state.draft_store()
-    section_writer = state.writer()
-    indices = draft.unlocked()
+def _generate(run: service.PlanRun) -> None:
+    draft, indices = run.draft, run.indices
     heads = draft.headings()
-    progress = st.progress(0.0, text=literal(f"正在起草（{section_writer.name}）……"))
+    progress = st.progress(0.0, text=literal(f"正在起草（{run.writer.name}）……"))
     slots = {}
     for i in indices:
         st.markdown(f"**{literal(heads[i])}**")
         slots[i] = st.empty()
         slots[i].caption("等待中……")
     done = 0
-    draft.begin_run(indices)  # saved with the first section: a cut-off run can be told
-
-    def work(callbacks):
-        draft_sections(
-            draft, retriever=retriever, writer=section_writer, callbacks=callbacks, indices=indices
-        )
-
     # closing(): a rerun or a stop of this script (the user went elsewhere) ends the loop
     # with an exception, and closing the events then stops the model calls behind them.
-    with closing(run_with_events(work)) as events:
+    with closing(run.events()) as events:
         for event, index, payload in events:
             if event == "text":
                 slots[index].text(payload)
             elif event == "started":
                 slots[index].caption("正在生成……")
-            else:
-                _save_drafted(store, draft, new)  # saved before the section shows as done
+            else:  # saved by the service before it is told here
+                _name_in_url(draft, run.new)
                 done += 1
                 if event == "done" and payload.complete:
                     slots[index].text(payload.text)
@@ -304,20 +281,12 @@ def _generate(draft: Draft, new: bool) -> None:
                     slots[index].error(literal(message))
                     state.flash("warning", f"{heads[index]}：{message}")
                 progress.progress(done / len(indices), text=f"已完成 {done}/{len(indices)} 节")
-    draft.mode = section_writer.name
-    draft.end_run()
-    _save_drafted(store, draft, new)
-    if new and not _in_url(draft):
-        raise PlanError("没有一节生成出内容（各节的原因见上）。")
+    _name_in_url(draft, run.new)
 
 
-def _save_drafted(store, draft: Draft, new: bool) -> None:
-    """Save a draft being drafted; a new one only once it has text, and then name it in the URL."""
-    if new and not any(s.text.strip() for s in draft.sections):
-        return
-    store.save(draft)
-    _tell_conflicts(draft)
-    if new and not _in_url(draft):
+def _name_in_url(draft: Draft, new: bool) -> None:
+    """A new draft, once saved, is the one the URL names (a refresh shows it)."""
+    if new and draft.id and not _in_url(draft):
         st.session_state[state.DRAFT_ID] = draft.id
         st.query_params["draft"] = draft.id
 
@@ -335,7 +304,7 @@ def start_new(data: dict) -> None:
     try:
         profile = make_profile(data)
         previous = attached_previous(profile)
-        draft = new_draft(profile, state.writer(), previous)
+        draft = service.start(profile, state.writer(), previous)
     except InputFileError as e:  # the attached plan: told under its field, the form kept
         st.session_state[state.FORM_ERRORS] = {"previous": str(e)}
         state.flash("error", "上年计划无法使用，请看表单中的说明；填写的内容都还在。")
@@ -355,43 +324,37 @@ def attached_previous(profile) -> PreviousPlan | None:
     return read_previous(upload.getvalue(), upload.name, outline_of(profile), profile.year)
 
 
-def _save(draft: Draft) -> bool:
+def _saved(step, *args) -> service.Outcome | None:
+    """A service step that saves; its failure shown here, its conflicts told after a rerun."""
     try:
-        state.draft_store().save(draft)
+        outcome = step(state.draft_store(), *args)
     except PlanError as e:
         st.error(literal(e))
-        return False
-    _tell_conflicts(draft)
-    return True
+        return None
+    _tell_conflicts(outcome.conflicts)
+    return outcome
 
 
-def _tell_conflicts(draft: Draft) -> None:
+def _tell_conflicts(conflicts: list[str]) -> None:
     """After a save that met another window's save of the same sections (both kept)."""
-    if draft.conflicts:
+    if conflicts:
         state.flash(
             "warning",
-            f"{'、'.join(draft.conflicts)} 在另一个窗口中也修改过：两边的文本都保留在该节的"
+            f"{'、'.join(conflicts)} 在另一个窗口中也修改过：两边的文本都保留在该节的"
             "“版本历史”里，当前显示的是本窗口的版本，需要时可“恢复此版”。",
         )
 
 
 def _on_edit(draft_id: str, index: int, key: str) -> None:
-    store = state.draft_store()
-    draft = store.load(draft_id)
-    section = draft.sections[index]
-    if section.edit(st.session_state[key]):
-        store.save(draft)
-        _tell_conflicts(draft)
+    outcome = _saved(service.edit, draft_id, index, st.session_state[key])
+    if outcome and outcome.version:
         # A toast stays in view wherever the section is; a message at the top would not.
-        st.toast(literal(f"已保存对“{section.title}”的修改。"), icon="✅")
+        title = outcome.draft.sections[index].title
+        st.toast(literal(f"已保存对“{title}”的修改。"), icon="✅")
 
 
 def _on_lock(draft_id: str, index: int, key: str) -> None:
-    store = state.draft_store()
-    draft = store.load(draft_id)
-    draft.sections[index].locked = bool(st.session_state[key])
-    store.save(draft)
-    _tell_conflicts(draft)
+    _saved(service.set_locked, draft_id, index, bool(st.session_state[key]))
 
 
 def _origin(version) -> str:
@@ -431,7 +394,7 @@ def section_view(draft: Draft, index: int, findings) -> None:
                 120, min(600, 28 * (section.text.count("\n") + len(section.text) // 40 + 2))
             ),
             label_visibility="collapsed",
-            max_chars=max(MAX_SECTION_CHARS, len(section.text)),  # a counter under the box
+            max_chars=service.edit_limit(section),  # a counter under the box
             on_change=_on_edit,
             args=(draft.id, index, key),
         )
@@ -466,63 +429,52 @@ def section_view(draft: Draft, index: int, findings) -> None:
                 mark = "（当前）" if n == section.current else ""
                 label = f"第{n + 1}版 · {_origin(v)} · {when}{mark}"
                 st.text(label + (f" · 要求：{v.instruction}" if v.instruction else ""))
-                if n != section.current and st.button(
+                restore = n != section.current and st.button(
                     "恢复此版", key=state.section_key("restore", draft.id, index, n)
-                ):
-                    section.restore(n)
-                    if _save(draft):
-                        st.rerun()
-    if undo:
-        section.undo()
-        if _save(draft):
-            state.flash("info", f"“{section.title}”已撤销到上一版。")
-            st.rerun()
-    if regen:
-        try:
-            section_writer = state.writer()
-        except PlanError as e:
-            st.error(literal(e))
-            return
-        result: list = []
-
-        def work(callbacks):
-            result.append(
-                regenerate_section(
-                    draft,
-                    index,
-                    retriever=retriever,
-                    writer=section_writer,
-                    instruction=instruction,
-                    callbacks=callbacks,
                 )
-            )
+                if restore and _saved(service.restore, draft, index, n):
+                    st.rerun()
+    if undo and (outcome := _saved(service.undo, draft, index)):
+        if outcome.changed:
+            state.flash("info", f"“{section.title}”已撤销到上一版。")
+        st.rerun()
+    if regen:
+        _regenerate(draft, index, instruction, slot)
 
-        try:
-            retriever = state.retriever()  # here: the worker thread has no session state
-            with closing(run_with_events(work)) as events:  # closed: the model call stops
-                for event, _, payload in events:
-                    if event == "text":
-                        slot.text(payload)
-        except NoMoreVariants as e:
-            st.warning(literal(e))
-            return
-        except PlanError as e:
-            st.error(literal(e))
-            return
-        if _save(draft):
-            if result and result[0].error:
-                state.flash("error", f"“{section.title}”：{result[0].error}")
-            st.rerun()
+
+def _regenerate(draft: Draft, index: int, instruction: str, slot) -> None:
+    """One section again, its text streaming into its box; saved by the service."""
+    try:
+        run = service.SectionRun(
+            draft,
+            index,
+            store=state.draft_store(),
+            retriever=state.retriever(),  # here: the worker thread has no session state
+            writer=state.writer(),
+            instruction=instruction,
+        )
+        with closing(run.events()) as events:  # closed: the model call stops
+            for event, _, payload in events:
+                if event == "text":
+                    slot.text(payload)
+    except NoMoreVariants as e:
+        st.warning(literal(e))
+        return
+    except PlanError as e:
+        st.error(literal(e))
+        return
+    _tell_conflicts(run.outcome.conflicts)
+    if error := run.outcome.failures.get(index):
+        state.flash("error", f"“{draft.sections[index].title}”：{error}")
+    st.rerun()
 
 
 def export_buttons(draft: Draft, findings: list) -> None:
     st.subheader("导出")
-    if marks := [f for f in findings if f.kind in MARKS_TO_RESOLVE]:
-        st.warning(
-            f"还有 {len(marks)} 处标记尚未处理（范文中的名称和数字、不属于本社区的说法、"
-            "待补充的内容等，见各节下方）：下载的文件会照原样保留它们，请处理后再正式使用。"
-        )
-    if cut := [h for h, s in zip(draft.headings(), draft.sections, strict=True) if _is_cut(s)]:
+    if warning := marks_warning(findings):
+        st.warning(warning)
+    cut = [h for h, s in zip(draft.headings(), draft.sections, strict=True) if service.is_cut(s)]
+    if cut:
         st.warning(
             literal(
                 f"{'、'.join(cut)} 未完成（模型输出中断）：下载的文件在这些节末尾标有"
@@ -550,10 +502,6 @@ def export_buttons(draft: Draft, findings: list) -> None:
             mime=mime,
             key=f"dl{suffix}",
         )
-
-
-def _is_cut(section) -> bool:
-    return bool(section.version) and not section.version.complete
 
 
 def current_draft() -> Draft | None:
@@ -604,7 +552,7 @@ def page() -> None:
         )
     if draft.preamble:
         st.text(draft.preamble)
-    findings = check_draft(draft, outline_of(draft.profile))
+    findings = service.findings(draft)
     by_section: dict[str, list] = {}
     for f in findings:
         by_section.setdefault(f.section, []).append(f)

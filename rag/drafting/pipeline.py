@@ -13,12 +13,13 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 from rag.drafting.common import key_dates_passage, preamble, previous_passage
 from rag.drafting.writer import Cancelled, DraftCallbacks, SectionJob, SectionWriter
-from rag.errors import PlanError
+from rag.errors import NoMoreVariants, PlanError
 from rag.plan.draft import Draft, Passage, Version, heading
-from rag.plan.outlines import Outline, load_outlines
+from rag.plan.outlines import Outline, Section, load_outlines
 from rag.plan.previous import PreviousPlan, with_known_names
 from rag.plan.profile import Profile
 from rag.text.zh import sentence_key, sentences
@@ -115,7 +116,16 @@ def run_with_events(
 
 
 def outline_of(profile: Profile) -> Outline:
+    """The plan type's outline as its YAML says today."""
     return load_outlines()[profile.topic]
+
+
+def outline_for(draft: Draft) -> Outline:
+    """The outline a draft is written to: its plan type's, with the draft's own sections (a
+    draft made before the plan type gained or lost a section keeps the sections it has)."""
+    outline = outline_of(draft.profile)
+    own = tuple(Section(s.title, s.role, s.purpose, s.length) for s in draft.sections)
+    return outline if own == outline.sections else replace(outline, sections=own)
 
 
 def new_draft(
@@ -226,7 +236,7 @@ def _jobs(draft, indices, retriever, writer, instruction: str = ""):
     extra_per_version for each), so regenerating it, alone or with the whole plan, can
     offer material its earlier versions did not use.
     """
-    outline = outline_of(draft.profile)
+    outline = outline_for(draft)
     used = {p.id for i, s in enumerate(draft.sections) if i not in indices for p in _passages(s)}
     for i in indices:
         role = outline.sections[i].role
@@ -287,18 +297,7 @@ def draft_sections(
     lock = threading.Lock()
 
     def run(job: SectionJob) -> None:
-        callbacks.section_started(job.index)
-        section = draft.sections[job.index]
-        try:
-            version = writer.write(job, on_text=lambda t: callbacks.section_text(job.index, t))
-        except PlanError as e:  # one section's failure never costs the others
-            version = Version("", writer.origin, model=writer.name, complete=False, error=str(e))
-        with lock:
-            kept = _keep(section, version)
-        if kept:
-            callbacks.section_done(job.index, version)
-        else:
-            callbacks.section_failed(job.index, version.error)
+        _run_job(draft, job, writer, callbacks, lock)
 
     concurrency = writer.concurrency if concurrency is None else concurrency
     if writer.in_order or concurrency <= 1:
@@ -311,6 +310,37 @@ def draft_sections(
             for future in [pool.submit(run, job) for job in jobs]:
                 future.result()
     return draft
+
+
+def _run_job(
+    draft: Draft,
+    job: SectionJob,
+    writer: SectionWriter,
+    callbacks: DraftCallbacks,
+    lock: threading.Lock | None = None,
+    *,
+    nothing_new_raises: bool = False,
+) -> Version:
+    """Write one section and keep its version: the one failure policy of every path.
+
+    A writer's failure (PlanError) costs only its section: it becomes a version that carries
+    the error, kept unless it is empty over existing text (see _keep). The composer's
+    NoMoreVariants is no failure but an answer to a regeneration: raised when asked to.
+    """
+    callbacks.section_started(job.index)
+    try:
+        version = writer.write(job, on_text=lambda t: callbacks.section_text(job.index, t))
+    except PlanError as e:  # one section's failure never costs the others
+        if nothing_new_raises and isinstance(e, NoMoreVariants):
+            raise
+        version = Version("", writer.origin, model=writer.name, complete=False, error=str(e))
+    with lock or threading.Lock():
+        kept = _keep(draft.sections[job.index], version)
+    if kept:
+        callbacks.section_done(job.index, version)
+    else:
+        callbacks.section_failed(job.index, version.error)
+    return version
 
 
 def _keep(section, version: Version) -> bool:
@@ -332,16 +362,11 @@ def regenerate_section(
 ) -> Version:
     """A new version of one section (the others untouched, the old version kept).
 
-    A failure that produced no text adds no version: the returned version carries the error.
-    The composer raises NoMoreVariants when it has nothing new to offer.
+    A writer's failure is handled as in draft_sections: a failure that produced no text adds
+    no version over existing text, and the returned version carries the error. The composer
+    raises NoMoreVariants when it has nothing new to offer.
     """
     callbacks = callbacks or DraftCallbacks()
     (job,) = _jobs(draft, [index], retriever, writer, instruction.strip())
     job.used_sentences = _used_sentences(draft, index)
-    callbacks.section_started(index)
-    version = writer.write(job, on_text=lambda t: callbacks.section_text(index, t))
-    if _keep(draft.sections[index], version):
-        callbacks.section_done(index, version)
-    else:
-        callbacks.section_failed(index, version.error)
-    return version
+    return _run_job(draft, job, writer, callbacks, nothing_new_raises=True)
