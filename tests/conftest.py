@@ -84,7 +84,7 @@ def hash_index(tmp_path_factory):
     settings = Settings(data_dir=folder, embedding="hash", collection="hash_chunks")
     store = ChunkStore.open(settings, HashEmbeddingFunction())
     ingest([CORPUS], store)
-    return settings, store, Retriever(store)
+    return settings, store, Retriever(store).scoped("")  # the shared library, as drafting sees it
 
 
 def small_corpus(folder: Path, patterns=("shuangyong_*.md", "xiaofang_*.md")) -> Path:
@@ -125,7 +125,7 @@ def e5_index(tmp_path_factory):
     settings = Settings(data_dir=folder, embedding="e5", collection="eval_chunks")
     store = ChunkStore.open(settings)
     ingest([CORPUS], store)
-    return settings, store, Retriever(store)
+    return settings, store, Retriever(store).scoped("")  # the shared library, as drafting sees it
 
 
 def run_cli(

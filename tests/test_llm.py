@@ -145,7 +145,7 @@ def injected(tmp_path):
     settings = Settings(data_dir=tmp_path / "data", embedding="hash", collection="inj_chunks")
     store = ChunkStore.open(settings, HashEmbeddingFunction())
     ingest([folder], store)
-    return Retriever(store)
+    return Retriever(store).scoped("")
 
 
 def fenced_spans(prompt: str) -> list[tuple[int, int]]:

@@ -179,3 +179,17 @@ def test_a_plan_type_whose_outline_changed_keeps_older_drafts_readable(
     )
     assert not again.failures and len(again.draft.sections) == len(old.sections)
     assert service.edit(store, draft.id, 0, "新的指导思想。").saved
+
+
+def test_drafting_refuses_a_retriever_not_scoped_to_an_owner(hash_index, profile):
+    _, _, scoped = hash_index
+    assert scoped.owner == ""
+    unscoped = scoped.retriever  # the whole library, every user's uploads included
+    draft = service.start(profile(), TitleWriter())
+    with pytest.raises(TypeError, match="scoped to an owner"):
+        service.draft_plan(draft, store=None, retriever=unscoped, writer=TitleWriter())
+    with pytest.raises(TypeError, match="scoped to an owner"):
+        pipeline.regenerate_section(draft, 0, retriever=unscoped, writer=TitleWriter())
+    # scoped, the same library drafts
+    outcome = service.draft_plan(draft, store=None, retriever=scoped, writer=TitleWriter())
+    assert not outcome.failures

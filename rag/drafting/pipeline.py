@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 from rag.drafting.common import key_dates_passage, preamble, previous_passage
+from rag.drafting.retriever import Retriever, require_owner
 from rag.drafting.writer import Cancelled, DraftCallbacks, SectionJob, SectionWriter
 from rag.errors import NoMoreVariants, PlanError
 from rag.plan.draft import Draft, Passage, Version, heading
@@ -150,7 +151,7 @@ def section_query(outline: Outline, index: int, profile: Profile, instruction: s
 
 
 def retrieve_passages(
-    retriever,
+    retriever: Retriever | None,
     outline: Outline,
     index: int,
     profile: Profile,
@@ -193,7 +194,7 @@ def retrieve_passages(
     return [Passage.from_hit(h) for h in hits], fallback
 
 
-def _preferring_type(retriever, query, k, exclude, community_type, **filters) -> list:
+def _preferring_type(retriever: Retriever, query, k, exclude, community_type, **filters) -> list:
     """The k best hits, those of the community type first when one is given."""
     hits = []
     if community_type:
@@ -229,13 +230,14 @@ def _used_sentences(draft: Draft, index: int) -> set[str]:
     }
 
 
-def _jobs(draft, indices, retriever, writer, instruction: str = ""):
+def _jobs(draft, indices, retriever: Retriever | None, writer, instruction: str = ""):
     """The sections' jobs, each yielded as soon as its passages are retrieved.
 
     A section that already has versions looks further down the ranking (the writer's
     extra_per_version for each), so regenerating it, alone or with the whole plan, can
     offer material its earlier versions did not use.
     """
+    require_owner(retriever)  # an unscoped search would reach other users' uploads
     outline = outline_for(draft)
     used = {p.id for i, s in enumerate(draft.sections) if i not in indices for p in _passages(s)}
     for i in indices:
@@ -269,7 +271,7 @@ def _jobs(draft, indices, retriever, writer, instruction: str = ""):
             others=_others(draft, outline, i),
             current=section.text,
             instruction=instruction,
-            shared_terms=retriever.shared_terms() if hasattr(retriever, "shared_terms") else None,
+            shared_terms=None if retriever is None else retriever.shared_terms(),
         )
 
 
@@ -280,7 +282,7 @@ def _passages(section) -> list[Passage]:
 def draft_sections(
     draft: Draft,
     *,
-    retriever,
+    retriever: Retriever | None,
     writer: SectionWriter,
     callbacks: DraftCallbacks | None = None,
     concurrency: int | None = None,
@@ -355,7 +357,7 @@ def regenerate_section(
     draft: Draft,
     index: int,
     *,
-    retriever,
+    retriever: Retriever | None,
     writer: SectionWriter,
     instruction: str = "",
     callbacks: DraftCallbacks | None = None,
