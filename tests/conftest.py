@@ -68,6 +68,14 @@ def profile():
 
 
 @pytest.fixture
+def chat():
+    """A FakeChat (tests/fake_chat.py): queued replies, the messages of every call."""
+    from tests.fake_chat import FakeChat
+
+    return FakeChat()
+
+
+@pytest.fixture
 def fake_llm():
     """An OpenAI-compatible streaming server on 127.0.0.1 (see tests/fake_llm.py)."""
     from tests.fake_llm import FakeLLM
