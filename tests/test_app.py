@@ -12,7 +12,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from rag.config import REPO_ROOT, Settings, get_settings
-from rag.errors import IndexError_
+from rag.errors import LibraryIndexError
 from rag.factory import open_draft_store
 from rag.index.embeddings import HashEmbeddingFunction
 from rag.index.ingest import ingest
@@ -398,7 +398,7 @@ def stored_drafts() -> dict[str, list[str]]:
 @pytest.mark.parametrize(
     ("error", "shown"),
     [
-        (IndexError_("无法读取范文库索引：请重建索引后再试。"), "无法读取范文库索引"),
+        (LibraryIndexError("无法读取范文库索引：请重建索引后再试。"), "无法读取范文库索引"),
         (RuntimeError("chroma failed in /srv/secret/chroma.sqlite3"), "意外错误"),
     ],
 )

@@ -148,7 +148,7 @@ def test_a_new_draft_follows_the_outline_of_its_plan_type():
     d = draft()
     outline = load_outlines()["shuangyong"]
     assert d.title == "阳光社区2027年双拥工作计划"
-    assert d.topic == "shuangyong" and d.mode == Composer.name
+    assert d.topic == "shuangyong" and d.drafted_by == Composer.name
     assert [s.title for s in d.sections] == [s.title for s in outline.sections]
     assert d.headings()[0] == f"一、{outline.sections[0].title}"
     assert all(s.versions == [] and not s.locked for s in d.sections)
@@ -173,7 +173,7 @@ def test_draft_new_takes_its_title_from_the_outline():
     outline = load_outlines()["xiaofang"]
     d = Draft.new(profile, outline, "开头。", "model-x")
     assert d.title == outline.plan_title("阳光社区", 2027)
-    assert (d.topic, d.preamble, d.mode) == ("xiaofang", "开头。", "model-x")
+    assert (d.topic, d.preamble, d.drafted_by) == ("xiaofang", "开头。", "model-x")
     assert len(d.sections) == len(outline.sections)
 
 
@@ -203,11 +203,11 @@ def test_to_dict_and_from_dict_round_trip_versions_current_and_locks():
     # It is JSON, as the draft store keeps it.
     again = Draft.from_dict(json.loads(json.dumps(data, ensure_ascii=False)))
 
-    assert (again.id, again.title, again.topic, again.mode) == (
+    assert (again.id, again.title, again.topic, again.drafted_by) == (
         "abc123",
         d.title,
         "shuangyong",
-        d.mode,
+        d.drafted_by,
     )
     assert again.created == d.created and again.preamble == d.preamble
     assert again.profile == d.profile

@@ -67,7 +67,7 @@ def test_a_new_draft_is_saved_once_a_section_has_text_and_its_run_ends(store, pr
     assert outcome.saved and min(saves) >= 1  # never saved before a section had text
     kept = store.load(draft.id)
     assert [s.text for s in kept.sections] == [f"{s.title}的正文。" for s in kept.sections]
-    assert kept.run is None and kept.mode == "title" and not kept.unfinished()
+    assert kept.run is None and kept.drafted_by == "title" and not kept.unfinished()
     assert outcome.findings is not None and outcome.failures == {}
 
 

@@ -535,7 +535,7 @@ def page() -> None:
         st.info("填写社区信息后点“生成计划”，系统会逐节起草，并标出每节引用的范文。")
         return
     st.header(literal(draft.title))
-    st.caption(literal(f"起草方式：{draft.mode} · 草稿编号 {draft.id}"))
+    st.caption(literal(f"起草方式：{draft.drafted_by} · 草稿编号 {draft.id}"))
     if draft.previous:
         st.caption(literal(f"上年计划：{draft.previous.filename}（首要依据，仅用于本草稿）"))
     if st.button("全部重新生成", key="regen_all", help="重新生成所有未锁定的章节"):

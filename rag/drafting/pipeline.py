@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
-from rag.drafting.common import key_dates_passage, preamble, previous_passage
+from rag.drafting.own_sources import key_dates_passage, previous_passage
 from rag.drafting.retriever import Retriever, require_owner
 from rag.drafting.writer import Cancelled, DraftCallbacks, SectionJob, SectionWriter
 from rag.errors import NoMoreVariants, PlanError
@@ -127,6 +127,15 @@ def outline_for(draft: Draft) -> Outline:
     outline = outline_of(draft.profile)
     own = tuple(Section(s.title, s.role, s.purpose, s.length) for s in draft.sections)
     return outline if own == outline.sections else replace(outline, sections=own)
+
+
+def preamble(profile: Profile, outline: Outline) -> str:
+    """The opening paragraph: purpose, basis, 特制定本计划."""
+    basis = f"{profile.parent}有关工作部署" if profile.parent else "上级有关工作部署"
+    return (
+        f"为扎实做好{profile.community}{profile.year}年{outline.work_name}，根据{basis}，"
+        f"结合社区实际，特制定本计划。"
+    )
 
 
 def new_draft(

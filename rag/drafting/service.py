@@ -165,7 +165,7 @@ class PlanRun:
                     elif not payload.complete:
                         self.outcome.failures[index] = payload.error
                 yield event, index, payload
-        draft.mode = self.writer.name
+        draft.drafted_by = self.writer.name
         draft.end_run()
         self._save_drafted()
         if self.new and not self.outcome.saved and self.store is not None:
