@@ -196,11 +196,14 @@ def test_generate_with_a_model_and_an_error_stays_on_its_section(fake_llm):
     assert all(s.version.complete for i, s in enumerate(draft.sections) if i != 2)
     # the key typed in the session is never written to the drafts database
     at.sidebar.text_input(key="llm_api_key").input("sk-secret-typed-in-ui").run()
+    asked = len(fake_llm.requests)
     at.button(key=f"regen_{draft_id}_0").click().run()
+    assert len(fake_llm.requests) == asked + 1  # one section, one request
     raw = (get_settings().data_dir / "drafts.sqlite3").read_bytes()
     wal = get_settings().data_dir / "drafts.sqlite3-wal"
     assert b"sk-secret" not in raw and (not wal.exists() or b"sk-secret" not in wal.read_bytes())
     assert fake_llm.requests[-1]["messages"]  # the regeneration went to the model
+    assert "一、指导思想" in fake_llm.requests[-1]["messages"][-1]["content"]
 
 
 def test_test_connection_reports_success_and_failure(fake_llm):
@@ -318,7 +321,7 @@ def test_my_drafts_tells_apart_drafts_of_the_same_title():
 
 def test_the_facts_table_edits_become_profile_facts():
     from rag.plan.profile import make_profile
-    from ui.draft_page import merge_editor_rows
+    from ui.profile_form import merge_editor_rows
 
     rows = [{"名称": "退役军人", "数值": "120"}, {"名称": "军烈属", "数值": "14"}]
     editor = {

@@ -23,6 +23,7 @@ from rag.drafting.pipeline import (
     regenerate_section,
     run_with_events,
 )
+from rag.drafting.previous import read_previous as read_previous_upload
 from rag.drafting.retriever import Retriever
 from rag.drafting.writer import DraftCallbacks, SectionWriter
 from rag.errors import PlanError
@@ -45,6 +46,7 @@ __all__ = [
     "findings",
     "is_cut",
     "new_draft",
+    "read_previous",
     "regenerate",
     "restore",
     "set_locked",
@@ -196,6 +198,11 @@ def draft_plan(
         for event, index, payload in events:
             hooks[event](index, payload)
     return run.outcome
+
+
+def read_previous(data: bytes, filename: str, profile: Profile) -> PreviousPlan:
+    """Last year's own plan (an uploaded file) read for the profile's plan type and year."""
+    return read_previous_upload(data, filename, outline_of(profile), profile.year)
 
 
 def start(profile: Profile, writer: SectionWriter, previous: PreviousPlan | None = None) -> Draft:
