@@ -271,6 +271,7 @@ def cmd_draft(args) -> int:
 
 
 def cmd_export(args) -> int:
+    from rag.drafting import service
     from rag.export.docx import FONT_SETS, fonts_from_settings
     from rag.export.files import write
     from rag.plan.draft import Draft
@@ -285,6 +286,8 @@ def cmd_export(args) -> int:
     fonts = FONT_SETS[args.fonts] if args.fonts else fonts_from_settings()
     write(draft, args.out, bom=args.bom, fonts=fonts)
     print(f"已写入 {args.out}")
+    for warning in service.download_warnings(draft, service.findings(draft)):
+        print(warning, file=sys.stderr)  # as the page's download warns
     return 0
 
 

@@ -16,7 +16,6 @@ from rag.export.files import render, safe_filename
 from rag.plan.draft import MAX_INSTRUCTION_CHARS, MAX_SECTION_CHARS, Draft
 from rag.plan.previous import PreviousPlan
 from rag.plan.profile import make_profile, profile_errors
-from rag.review.checks import marks_warning
 from ui import state
 from ui.literal import literal
 from ui.profile_form import profile_form
@@ -294,16 +293,8 @@ def _regenerate(draft: Draft, index: int, instruction: str, slot) -> None:
 
 def export_buttons(draft: Draft, findings: list) -> None:
     st.subheader("导出")
-    if warning := marks_warning(findings):
-        st.warning(warning)
-    cut = [h for h, s in zip(draft.headings(), draft.sections, strict=True) if service.is_cut(s)]
-    if cut:
-        st.warning(
-            literal(
-                f"{'、'.join(cut)} 未完成（模型输出中断）：下载的文件在这些节末尾标有"
-                "“【本节未完成】”，请先重新生成或补全后再正式使用。"
-            )
-        )
+    for warning in service.download_warnings(draft, findings):
+        st.warning(literal(warning))  # it names the sections
     cols = st.columns(3)
     for col, (suffix, label, mime) in zip(
         cols,

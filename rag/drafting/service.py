@@ -41,6 +41,7 @@ __all__ = [
     "PlanRun",
     "SectionRun",
     "default_year",
+    "download_warnings",
     "draft_plan",
     "edit",
     "edit_limit",
@@ -74,6 +75,18 @@ def is_cut(section: SectionState) -> bool:
 def findings(draft: Draft) -> list[Finding]:
     """Every check's findings on a draft, against its plan type's current outline."""
     return check_draft(draft, outline_of(draft.profile))
+
+
+def download_warnings(draft: Draft, found: list[Finding]) -> list[str]:
+    """What every way out of the app (the page's downloads, `export`) tells before the file:
+    the marks left to confirm, and the sections a model's output broke off in."""
+    warnings = [marks_warning(found)] if marks_warning(found) else []
+    if cut := [h for h, s in zip(draft.headings(), draft.sections, strict=True) if is_cut(s)]:
+        warnings.append(
+            f"{'、'.join(cut)} 未完成（模型输出中断）：下载的文件在这些节末尾标有"
+            "“【本节未完成】”，请先重新生成或补全后再正式使用。"
+        )
+    return warnings
 
 
 @dataclass
