@@ -48,10 +48,6 @@ class User:
     name: str
     role: str = "user"
 
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
-
 
 def check_name(name: str) -> str:
     if not _NAME.fullmatch(name):

@@ -24,7 +24,7 @@ class MissingVariable(ConfigError):
     """A prompt template names a variable the caller did not supply."""
 
 
-class IndexError_(PlanError):
+class LibraryIndexError(PlanError):
     """The sample library index cannot be opened or written."""
 
 
@@ -37,7 +37,7 @@ class DatabaseUnavailable(ServiceUnavailable):
     """The drafts database (PostgreSQL, PLAN_DATABASE_URL) cannot be reached."""
 
 
-class LibraryUnavailable(ServiceUnavailable, IndexError_):
+class LibraryUnavailable(ServiceUnavailable, LibraryIndexError):
     """The Chroma server holding the sample library (PLAN_CHROMA_HOST) cannot be reached."""
 
 

@@ -29,7 +29,7 @@ def test_a_user_added_signs_in_with_their_password_only(tmp_path):
     assert add_user(path, "zhangsan", "correct horse 1")
     assert add_user(path, "admin", "admin-pass-2", role="admin")
     assert authenticate(path, "zhangsan", "correct horse 1").role == "user"
-    assert authenticate(path, "admin", "admin-pass-2").is_admin
+    assert authenticate(path, "admin", "admin-pass-2").role == "admin"
     assert authenticate(path, "zhangsan", "admin-pass-2") is None
     assert authenticate(path, "nobody", "correct horse 1") is None
     stored = path.read_text(encoding="utf-8")
@@ -96,7 +96,7 @@ def test_the_cli_adds_a_user_from_stdin_and_lists_roles(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert "已添加用户 wangwu" in done.stdout
-    assert authenticate(users, "wangwu", "s3cret-pass").is_admin
+    assert authenticate(users, "wangwu", "s3cret-pass").role == "admin"
     listed = run_cli("user", "list", env=env)
     assert "wangwu\t管理员" in listed.stdout
     short = run_cli("user", "add", "zhaoliu", "--password-stdin", env=env, input_text="abc\n")

@@ -33,6 +33,11 @@ def copy_of(draft_id: str | None) -> Draft | None:
     return draft if draft is not None and draft.id == draft_id else None
 
 
+def holds(draft: Draft) -> bool:
+    """Whether this page holds changes of that draft the database has not taken."""
+    return bool(st.session_state[state.UNSAVED]) and copy_of(draft.id) is draft
+
+
 class KeepingStore:
     """This session's drafts (state.draft_store()), with the page's copy standing in while the
     database is down: a load gets the copy, a save that fails keeps the draft in the page and

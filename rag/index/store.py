@@ -21,7 +21,7 @@ from chromadb.api.models.Collection import Collection
 from chromadb.config import Settings as ChromaSettings
 
 from rag.config import Settings
-from rag.errors import IndexError_, LibraryUnavailable
+from rag.errors import LibraryIndexError, LibraryUnavailable
 from rag.index.embeddings import EmbeddingFunction, make_embedding_function
 from rag.index.progress import NO_PROGRESS, WRITING, Progress
 
@@ -59,18 +59,18 @@ log = logging.getLogger(__name__)
 
 @contextmanager
 def _chroma(failure: str, hint: str = REBUILD) -> Iterator[None]:
-    """Any failure of Chroma (or of its folder) inside becomes an IndexError_ that says what
+    """Any failure of Chroma (or of its folder) inside becomes a LibraryIndexError that says what
     to do; the details go to the log."""
     try:
         yield
-    except IndexError_:
+    except LibraryIndexError:
         raise
     except _UNREACHABLE as e:
         log.warning("%s: %r", failure, e)
         raise LibraryUnavailable(SERVER_DOWN) from e
     except Exception as e:  # chromadb raises its own, sqlite's, OS and value errors alike
         log.warning("%s: %r", failure, e)
-        raise IndexError_(f"{failure}。{hint}") from e
+        raise LibraryIndexError(f"{failure}。{hint}") from e
 
 
 @lru_cache(maxsize=8)
@@ -240,7 +240,7 @@ class ChunkStore:
                     progress.step(WRITING, done, total)
                 for done in _add(self.vectors, vec_rows):
                     progress.step(WRITING, len(rows["ids"]) + done, total)
-        except IndexError_:
+        except LibraryIndexError:
             # None of the batch stays half-written: its chunks would be retrieved while no
             # file lists them (an upload's file is removed when its indexing fails).
             with _chroma("无法写入范文库索引", self.hint):
