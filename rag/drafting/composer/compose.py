@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 
-from rag.drafting.common import is_previous
 from rag.drafting.composer.adapt import Adapter
 from rag.drafting.composer.fit import foreign_words, goals_only, guarantees, off_topic
 from rag.drafting.composer.priorities import Item, about_priorities, priority_items
@@ -39,6 +38,7 @@ from rag.drafting.composer.units import (
     whole_text,
 )
 from rag.drafting.composer.variety import NoVariety
+from rag.drafting.own_sources import is_previous
 from rag.drafting.writer import SectionJob, Variety
 from rag.errors import NoMoreVariants
 from rag.plan.draft import Version
