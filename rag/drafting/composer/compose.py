@@ -155,7 +155,7 @@ class Composer:
                 for h, _, _ in items
             ):
                 continue  # the same work as an item already there
-            if section.role == "任务措施":
+            if section.role == "任务措施" and not is_previous(unit.passage):
                 if about_priorities(unit, job, subject):
                     continue  # a priority's work, which its own item holds
                 extra = len(items) - len(job.profile.priorities)
