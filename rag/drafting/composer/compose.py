@@ -244,7 +244,7 @@ def goal_marks(job: SectionJob, said: list[str], subject: frozenset[str]) -> lis
             for k, v in job.profile.facts.items()
             if k in head or head in k or same_topic(k, head)
         ]
-        base = f"涉及本社区{'、'.join(facts)}，" if facts else ""
+        base = f"涉及{'、'.join(facts)}，" if facts else ""  # 本社区社区戒毒… would stutter
         marks.append(
             (
                 "",
