@@ -2,9 +2,10 @@
 
 Passages are cut into units (units.py), the units are adapted to the profile (adapt.py), and
 a section takes units round-robin across its passages until it reaches its length, skipping
-items that repeat a chosen heading and sentences another section already says. The user's
-priorities come first (priorities.py); 时间安排 is the calendar's (schedule.py), 基本情况 the
-profile's (profile_sentences.py). Regenerating passes the units earlier versions used, so the
+items about the same work as a chosen one and sentences another section already says. The
+user's priorities come first (priorities.py), then fewer items the profile did not ask for;
+what fits each section (goals, one item per guarantee, the plan type's own work) is fit.py's;
+时间安排 is the calendar's (schedule.py), 基本情况 the profile's (profile_sentences.py). Regenerating passes the units earlier versions used, so the
 next version takes the next-best ones, until no fresh material is left. In a batch, a shared
 variety (variety.py) keeps the plans from copying each other.
 """
