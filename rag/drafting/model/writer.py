@@ -8,7 +8,7 @@ import re
 from rag.drafting.model.prompts import fence, quoted, render
 from rag.drafting.model.providers import LLMConfig, chat_model
 from rag.drafting.model.stream import stream_chat
-from rag.drafting.writer import SectionJob
+from rag.drafting.writer import SectionJob, Variety
 from rag.plan.community import COMMUNITY_TYPES
 from rag.plan.draft import Version, heading
 from rag.plan.profile import Profile
@@ -138,6 +138,10 @@ class ModelWriter:
         self.chat = chat if chat is not None else chat_model(config)
         self.name = config.model
         self.concurrency = config.concurrency
+
+    def for_batch(self, variety: Variety) -> None:
+        """None: a model drafts each plan of a batch on its own, several at once."""
+        return None
 
     def write(self, job: SectionJob, on_text=None) -> Version:
         messages = section_messages(job)
