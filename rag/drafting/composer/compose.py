@@ -178,7 +178,7 @@ class Composer:
         return Version(
             text,
             self.origin,
-            passages=passages,
+            given=passages,
             model=self.name,
             units=used,
             instruction=job.instruction,
@@ -189,7 +189,7 @@ class Composer:
         text = situation_text(job.profile, job.outline)
         if job.avoid_units:
             raise NoMoreVariants("“基本情况”只依据填写的社区信息，请修改社区信息或直接编辑本节。")
-        return Version(text, self.origin, passages=[], model=self.name, units=["profile"])
+        return Version(text, self.origin, model=self.name, units=["profile"])
 
 
 # What a plan says once: a unit about one of these is left out when one was already used.

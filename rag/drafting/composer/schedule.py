@@ -68,7 +68,7 @@ def schedule_version(job: SectionJob, adapter: Adapter, *, origin: str, model: s
     return Version(
         "\n".join(lines),
         origin,
-        passages=[previous, source] if layout_name == "previous" else [source],
+        given=[previous, source] if layout_name == "previous" else [source],
         model=model,
         units=[f"schedule:{layout_name}" + (f":{asked}" if asked else "")],
         instruction=job.instruction,
