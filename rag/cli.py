@@ -246,10 +246,9 @@ def cmd_draft(args) -> int:
         print(f"上年计划：{len(previous.covered())} 节可作为首要依据。", file=sys.stderr)
     draft = new_draft(profile, writer, previous)
     # The shared library only: a user's private upload never reaches a plan drafted here.
-    draft_sections(
-        draft, retriever=library.retriever.scoped(""), writer=writer, callbacks=_Progress(draft)
-    )
-    findings = check_draft(draft, outline_of(profile))
+    retriever = library.retriever.scoped("")
+    draft_sections(draft, retriever=retriever, writer=writer, callbacks=_Progress(draft))
+    findings = check_draft(draft, outline_of(profile), retriever.rare_terms)
     if args.json:
         print(json.dumps(draft.to_dict(findings), ensure_ascii=False, indent=2))
     if args.out:
@@ -344,7 +343,8 @@ def cmd_eval(args) -> int:
         draft = draft_sections(new_draft(profile, writer), retriever=retriever, writer=writer)
         seconds = time.perf_counter() - start
         name = f"{profile.community}·{outline_of(profile).name}·{profile.community_type or '未选'}"
-        reports.append(draft_report(name, draft, check_draft(draft, outline_of(profile)), seconds))
+        findings = check_draft(draft, outline_of(profile), retriever.rare_terms)
+        reports.append(draft_report(name, draft, findings, seconds))
     print(format_reports(reports))
     return 0
 
