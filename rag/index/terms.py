@@ -3,8 +3,8 @@
 A sample plan's own words (its garrison 警卫连, its street, its brand, its estate) are what a
 draft must not carry over. Over the whole library, a document's rare terms are the words no
 other document uses that name something: a proper name (a place, a person, an
-organisation), a unit, place or institution word (…连, …街, …小区, …小学), a word jieba's
-dictionary does not know, or a quoted brand. A sentence taken from that sample that still
+organisation), a unit, place or institution named in full (…连, …街, …小区, …小学), or a
+quoted brand or slogan. A sentence taken from that sample that still
 holds one speaks of the other community.
 """
 
@@ -13,27 +13,25 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from rag.plan.specifics import quoted_terms
-from rag.text.tokens import tagged, word_frequency
+from rag.plan.specifics import is_proper_name, quoted_terms
+from rag.text.tokens import tagged
 
-_HAN = re.compile(r"^[\u4e00-\u9fff]{2,}$")
+_HAN = re.compile(r"^[\u4e00-\u9fff]{3,}$")
+# A unit, a place or an institution named in full: 警卫连, 朝阳街, 红星小学 (three characters
+# or more, so that 连 or 街 alone is no name).
 _NAMED = re.compile(
-    r"(?:连|营|团|中队|支队|大队|分队|军分区|武装部|街|路|巷|里|弄|村|组|小区|花园|家园|苑|庄|"
-    r"广场|公园|大厦|小学|中学|学校|幼儿园|医院|卫生院|厂|公司|集团|超市|银行|站|所)$"
+    r"(?:[连营排]|中队|支队|大队|分队|军分区|武装部|街|路|巷|弄|村|小区|花园|家园|苑|府|庄|"
+    r"广场|大厦|小学|中学|幼儿园|医院|卫生院|厂|公司|集团)$"
 )
-_NAME_TAGS = ("nr", "ns", "nt", "nz")
 
 
 def naming_words(text: str) -> set[str]:
-    """The words of a text that name something (see the module's docstring)."""
+    """The words of a text that name something: a quoted brand or slogan, a place or a
+    person as jieba tags them, a unit, place or institution named in full."""
     found = set(quoted_terms(text))
     for word, tag in tagged(text):
-        if not _HAN.match(word):
-            continue
-        if (
-            tag.startswith(_NAME_TAGS)
-            or (tag.startswith("n") and _NAMED.search(word) and len(word) >= 3)
-            or (tag.startswith("n") and word_frequency(word) == 0 and len(word) >= 3)
+        if is_proper_name(word, tag) or (
+            _HAN.match(word) and tag.startswith("n") and _NAMED.search(word)
         ):
             found.add(word)
     return found
