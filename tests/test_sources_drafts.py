@@ -9,7 +9,8 @@ from rag.config import get_settings
 from rag.drafting.composer.compose import Composer
 from rag.drafting.model.providers import make_llm_config
 from rag.drafting.model.writer import ModelWriter
-from rag.drafting.pipeline import draft_sections, new_draft, outline_of
+from rag.drafting.pipeline import draft_sections, new_draft, outline_of, regenerate_section
+from rag.errors import NoMoreVariants
 from rag.plan.draft import Passage, Version
 from rag.plan.profile import load_profiles
 from rag.plan.sources import KINDS, MODEL, SAMPLE, model_sentences, named_passages
@@ -90,3 +91,20 @@ def test_a_model_copying_a_samples_brand_is_marked_through_the_librarys_rare_ter
     }
     assert found["范文独有词"] == ["巧手匠"]
     assert found["无依据"] == ["（二）2027年5月12日组织王建国等8名老兵到红星小学讲述军营故事。"]
+
+
+@pytest.mark.parametrize("instruction", ["", "突出志愿服务", "增加春节走访慰问的具体安排"])
+def test_regenerated_sections_have_a_source_for_every_sentence(drafts, hash_index, instruction):
+    _, _, retriever = hash_index
+    draft = drafts[0]
+    for index, section in enumerate(draft.sections):
+        try:
+            version = regenerate_section(
+                draft, index, retriever=retriever, writer=Composer(), instruction=instruction
+            )
+        except NoMoreVariants:
+            continue
+        assert "".join(s.text for s in version.sentences) == version.text
+        unknown = [s.text for s in version.sentences if "unmatched" in s.source]
+        assert not unknown, (section.title, unknown)
+        assert {p.id for p in version.passages} == named_passages(version.sentences)
