@@ -30,9 +30,9 @@ def naming_words(text: str) -> set[str]:
     person as jieba tags them, a unit, place or institution named in full."""
     found = set(quoted_terms(text))
     for word, tag in tagged(text):
-        if is_proper_name(word, tag) or (
-            _HAN.match(word) and tag.startswith("n") and _NAMED.search(word)
-        ):
+        named = _NAMED.search(word) if _HAN.match(word) and tag.startswith("n") else None
+        # a name before the kind of thing it names (警卫连, not 武装部 or 幼儿园 alone)
+        if is_proper_name(word, tag) or (named and named.start() >= 2):
             found.add(word)
     return found
 
