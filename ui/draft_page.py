@@ -381,7 +381,7 @@ def page() -> None:
         )
     if draft.preamble:
         st.text(draft.preamble)
-    findings = service.findings(draft)
+    findings = service.findings(draft, state.retriever())
     by_section: dict[str, list] = {}
     for f in findings:
         by_section.setdefault(f.section, []).append(f)
