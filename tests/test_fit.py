@@ -58,3 +58,12 @@ def test_another_plan_type_s_work_is_off_topic():
 def test_supervision_and_liaison_are_one_guarantee_each():
     assert guarantees(unit("开展督查通报")) == guarantees(unit("强化检查落实")) == {"督查"}
     assert guarantees(unit("部门联动")) == guarantees(unit("联动机制")) == {"联动"}
+
+
+def test_a_guarantee_is_known_by_its_first_sentence_too():
+    # Three items on one leading group, under three headings (seen in a 禁毒 draft).
+    first = guarantees(unit("完善工作机制", "社区禁毒工作领导小组由社区书记任组长。"))
+    second = guarantees(unit("书记负总责", "社区禁毒工作领导小组由社区书记负总责。"))
+    third = guarantees(unit("领导小组统筹", "每季度召开1次会议。"))
+    assert "组织" in first and "组织" in second and "组织" in third
+    assert guarantees(unit("责任分工", "儿童主任负责日常帮扶。")) == {"责任"}

@@ -38,21 +38,25 @@ def goals_only(unit: Unit) -> Unit | None:
 
 # The guarantees of a plan: each is named once in 保障措施.
 _GUARANTEES = {
-    "组织": re.compile(r"组织领导|领导小组|工作小组|领导机制|组织保障|领导责任|组织体系|专班"),
+    "组织": re.compile(
+        r"组织领导|领导小组|工作小组|领导机制|组织保障|领导责任|组织体系|专班|负总责|第一责任人|"
+        r"任组长|工作机构|组织机构|领导班子"
+    ),
     "经费": re.compile(r"经费|资金|物资保障|财力"),
     "督查": re.compile(r"督查|督导|督促|考核|考评|检查|问责|监督|评议"),
     "队伍": re.compile(r"队伍|人员保障|力量|人才"),
     "制度": re.compile(r"制度保障|制度建设|机制保障|工作机制|长效机制"),
     "宣传": re.compile(r"宣传|舆论|氛围"),
-    "责任": re.compile(r"责任落实|压实责任|责任保障|责任制|牵头抓总"),
+    "责任": re.compile(r"责任落实|压实责任|责任保障|责任制|牵头抓总|责任分工|分工负责"),
     "安全": re.compile(r"安全保障|安全防护|安全管理"),
     "联动": re.compile(r"联动|联席|协作|协同|信息共享"),
 }
 
 
 def guarantees(unit: Unit) -> set[str]:
-    """The guarantees a 保障措施 item is about: by its heading, else by its first sentence."""
-    text = unit.heading or (unit.body[0] if unit.body else "")
+    """The guarantees a 保障措施 item is about: by its heading and its first sentence (完善工作机制。
+    领导小组由书记任组长… is about the leading group as much as 书记负总责 is)."""
+    text = unit.heading + (unit.body[0] if unit.body else "")
     return {name for name, pattern in _GUARANTEES.items() if pattern.search(text)}
 
 
