@@ -1,0 +1,115 @@
+"""Editing an exported .docx as a person does in Word (python-docx and lxml on its XML): a
+sentence changed, a paragraph added, a heading renamed, tracked insertions and deletions
+(w:ins / w:del as Word writes them with 修订 on), the title changed; and a WPS-style copy."""
+
+from __future__ import annotations
+
+import copy
+from io import BytesIO
+
+from docx import Document
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+AUTHOR = "张科长"
+WHEN = "2027-01-10T09:00:00Z"
+
+
+def load(data: bytes):
+    return Document(BytesIO(data))
+
+
+def save(document) -> bytes:
+    buffer = BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def paragraph(document, starts: str):
+    """The first body paragraph whose text starts with these words."""
+    found = [p for p in document.paragraphs if p.text.startswith(starts)]
+    assert found, f"no paragraph starts with {starts!r}"
+    return found[0]
+
+
+def replace(document, old: str, new: str) -> None:
+    """Change words in the run that holds them (Word keeps an edited run's formatting)."""
+    for p in document.paragraphs:
+        for run in p.runs:
+            if old in run.text:
+                run.text = run.text.replace(old, new)
+                return
+    raise AssertionError(f"{old!r} not found")
+
+
+def add_after(document, starts: str, text: str) -> None:
+    """A new paragraph after the one starting with `starts`, formatted like it."""
+    p = paragraph(document, starts)
+    new = copy.deepcopy(p._p)
+    for run in new.findall(qn("w:r"))[1:]:
+        new.remove(run)
+    new.find(qn("w:r")).find(qn("w:t")).text = text
+    p._p.addnext(new)
+
+
+def _tracked(tag: str, change_id: int):
+    element = OxmlElement(tag)
+    element.set(qn("w:id"), str(change_id))
+    element.set(qn("w:author"), AUTHOR)
+    element.set(qn("w:date"), WHEN)
+    return element
+
+
+def _split(document, words: str):
+    """The run holding `words` split in three: before, the words' own run, after."""
+    for p in document.paragraphs:
+        for run in p.runs:
+            if words in run.text:
+                before, _, after = run.text.partition(words)
+                middle, tail = copy.deepcopy(run._r), copy.deepcopy(run._r)
+                run.text = before
+                run._r.addnext(middle)
+                middle.addnext(tail)
+                middle.find(qn("w:t")).text = words
+                tail.find(qn("w:t")).text = after
+                for r in (middle, tail):
+                    r.find(qn("w:t")).set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+                return middle
+    raise AssertionError(f"{words!r} not found")
+
+
+def track_delete(document, words: str, change_id: int = 101) -> None:
+    """The words deleted with track changes on: w:del around their run, w:t made w:delText."""
+    run = _split(document, words)
+    deleted = _tracked("w:del", change_id)
+    run.addprevious(deleted)
+    deleted.append(run)
+    text = run.find(qn("w:t"))
+    text.tag = qn("w:delText")
+
+
+def track_insert(document, before: str, words: str, change_id: int = 102) -> None:
+    """Words inserted with track changes on, just before `before` (w:ins with its own run)."""
+    run = _split(document, before)
+    inserted = _tracked("w:ins", change_id)
+    new = copy.deepcopy(run)
+    new.find(qn("w:t")).text = words
+    inserted.append(new)
+    run.addprevious(inserted)
+
+
+def wps_copy(paragraphs: list[tuple[str, bool, str]]) -> bytes:
+    """A document written from scratch, as WPS saves a retyped plan: no styles of ours, every
+    paragraph Normal, headings only bold (text, bold, alignment: '' | 'center' | 'right')."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    document = Document()
+    for text, bold, align in paragraphs:
+        p = document.add_paragraph()
+        run = p.add_run(text)
+        run.bold = bold or None
+        if align:
+            p.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}[
+                align
+            ]
+    return save(document)
