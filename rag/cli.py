@@ -169,14 +169,36 @@ def cmd_embed_cache(args) -> int:
     return 0
 
 
-def cmd_search(args) -> int:
-    from rag.plan.outlines import resolve_topic
+def _topic_argument(typed: str | None) -> str | None:
+    """The plan type a --topic/--type argument means; a loose reading is said on stderr."""
+    from rag.plan.topics import match_topic, unknown_topic_message
 
-    topic = None
-    if args.topic:
-        topic = resolve_topic(args.topic)
-        if topic is None:
-            raise PlanError(f"未知的计划类型：{args.topic}（可用 python -m rag topics 查看）")
+    if not typed:
+        return None
+    match = match_topic(typed)
+    if match is None:
+        raise PlanError(unknown_topic_message(typed))
+    if note := match.note(typed):
+        print(note, file=sys.stderr)
+    return match.key
+
+
+def _say_topic_reading(path: Path) -> None:
+    """Tell on stderr how a profile file's loosely typed plan type was read."""
+    import json
+
+    from rag.plan.topics import match_topic
+
+    try:
+        typed = str(json.loads(path.read_text(encoding="utf-8-sig")).get("topic") or "")
+    except (OSError, ValueError, AttributeError):
+        return
+    if (match := match_topic(typed)) and (note := match.note(typed)):
+        print(note, file=sys.stderr)
+
+
+def cmd_search(args) -> int:
+    topic = _topic_argument(args.topic)
     if args.k < 1:
         raise PlanError("-k 必须是正整数。")
     hits = (
@@ -243,6 +265,7 @@ def cmd_draft(args) -> int:
     from rag.review.checks import check_draft
 
     profile = load_profile(args.profile)
+    _say_topic_reading(args.profile)
     if args.out and args.out.suffix.lower() not in FORMATS:
         raise PlanError(f"不支持的导出格式“{args.out.suffix}”：请用 .docx、.md 或 .txt。")
     settings = get_settings()
@@ -475,11 +498,7 @@ def cmd_batch(args) -> int:
     from rag.errors import InputFileError
     from rag.factory import make_writer, model_config, open_draft_store
 
-    if args.topic:
-        from rag.plan.outlines import resolve_topic
-
-        if resolve_topic(args.topic) is None:
-            raise PlanError(f"未知的计划类型：{args.topic}（可用 python -m rag topics 查看）")
+    _topic_argument(args.topic)
     try:
         data = args.table.read_bytes()
     except FileNotFoundError as e:
@@ -488,6 +507,8 @@ def cmd_batch(args) -> int:
         raise InputFileError(f"无法读取社区信息表 {args.table}：{e.strerror}") from e
     rows = table_rows(data, args.table.name, topic=args.topic, year=args.year)
     valid = sum(1 for r in rows if not r.errors)
+    for note in (n for r in rows for n in r.notes):
+        print(note, file=sys.stderr)
     print(f"共 {len(rows)} 行，其中 {len(rows) - valid} 行有问题（见下）。", file=sys.stderr)
     settings = get_settings()
     config = None if args.offline else model_config(settings)

@@ -140,8 +140,11 @@ def test_a_link_in_the_draft_parameter_is_not_rendered(server, browser):
 
 
 def test_names_and_titles_are_shown_as_typed_never_as_markdown(server, browser, data_dir):
+    # Such a name is refused in the form, JSON and tables now (tests/test_hostile_input.py);
+    # a draft saved before that, or by another tool, is still shown as typed.
     community = f"{HOSTILE}**阳光**社区"
-    profile = make_profile({"community": community, "year": 2027, "topic": "双拥"})
+    profile = make_profile({"community": "阳光社区", "year": 2027, "topic": "双拥"})
+    profile = profile.model_copy(update={"community": community})
     draft = new_draft(profile, Composer())
     drafts(data_dir).save(draft)
     page = browser.new_page()

@@ -4,7 +4,8 @@ import calendar
 
 import pytest
 
-from rag.plan.outlines import ROLES, load_outlines, parse_key_date, resolve_topic
+from rag.plan.outlines import ROLES, load_outlines, parse_key_date
+from rag.plan.topics import resolve_topic
 from rag.text.zh import role_of_heading
 
 OUTLINES = load_outlines()

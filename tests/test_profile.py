@@ -9,7 +9,7 @@ import pytest
 from rag.errors import ProfileError
 from rag.plan.community import suggest_community_type
 from rag.plan.outlines import load_outlines
-from rag.plan.profile import load_profile, make_profile
+from rag.plan.profile import load_profile, make_profile, profile_errors
 
 GOOD = {"community": "阳光社区", "year": 2027, "topic": "双拥"}
 
@@ -67,10 +67,12 @@ def test_facts_from_a_table_and_priorities_from_lines():
     assert p.priorities == ["服务站建设", "八一慰问", "征兵宣传"]
 
 
-def test_control_characters_and_spaces_are_cleaned():
-    p = make_profile({**GOOD, "community": " 阳光\x07社区 ", "notes": "第一行\n\n第二行"})
+def test_control_characters_and_spaces_are_cleaned_or_refused():
+    p = make_profile({**GOOD, "community": " 阳光社区 ", "notes": "第一行\n\n第二行\x07"})
     assert p.community == "阳光社区"
     assert p.notes == "第一行 第二行"
+    # In a name a control character is refused: it would become a title and a file name.
+    assert "控制字符" in profile_errors({**GOOD, "community": "阳光\x07社区"})["community"]
 
 
 def test_load_profile_reports_file_problems(tmp_path):

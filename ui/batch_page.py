@@ -41,6 +41,9 @@ def _run(upload, topic: str, year: int) -> None:
     except PlanError as e:
         st.error(literal(e))
         return
+    if notes := [n for r in rows for n in r.notes]:
+        st.info("以下各行的计划类型按最接近的类型处理：")
+        st.text("\n".join(notes))
     if bad := [r for r in rows if r.errors]:
         st.warning(f"{len(bad)} 行有问题，未起草（其余各行照常起草）：")
         st.text("\n".join(e for r in bad for e in r.errors))

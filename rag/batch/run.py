@@ -10,7 +10,6 @@ varying its choice of sample sentences across the batch; a model drafts several 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import queue
 import threading
@@ -28,6 +27,7 @@ from rag.drafting.pipeline import draft_sections, new_draft, outline_of, run_wit
 from rag.drafting.writer import SectionWriter
 from rag.errors import DraftNotFound, PlanError
 from rag.export.files import render, safe_filename
+from rag.export.sheets import workbook_bytes
 from rag.plan.store import DraftStore
 from rag.review.checks import check_draft
 
@@ -261,21 +261,8 @@ def summary_rows(results: list[RowResult]) -> list[tuple]:
 
 
 def summary_xlsx(results: list[RowResult]) -> bytes:
-    """The summary table as an .xlsx."""
-    import openpyxl
-    from openpyxl.styles import Font
-
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "汇总"
-    sheet.append(SUMMARY_HEADER)
-    for row in summary_rows(results):
-        sheet.append(list(row))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    """The summary table as an .xlsx (data only: nothing a user typed becomes a formula)."""
+    return workbook_bytes("汇总", SUMMARY_HEADER, summary_rows(results))
 
 
 def write_outputs(out: Path, results: list[RowResult]) -> tuple[Path, Path]:

@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rag.errors import InputFileError
+from rag.export.sheets import workbook_bytes
 from rag.library.loaders import MAX_FILE_BYTES, check_zip, decode_bytes
 from rag.plan.profile import FIELD_LABELS, Profile, make_profile, profile_errors
+from rag.plan.topics import match_topic
 
 TABLE_SUFFIXES = (".xlsx", ".csv")
 MAX_ROWS = 500
@@ -61,6 +63,7 @@ class TableRow:
     data: dict
     profile: Profile | None = None
     errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. how a loosely typed plan type was read
 
     @property
     def community(self) -> str:
@@ -168,24 +171,13 @@ def table_rows(
         seen.setdefault(row.community, number)
         if not row.errors:
             row.profile = make_profile(values)
+            typed = str(values.get("topic") or "")
+            if (match := match_topic(typed)) and (note := match.note(typed)):
+                row.notes.append(f"第{number}行 {note}")
         rows.append(row)
     return rows
 
 
 def template_bytes() -> bytes:
     """The table template: a header row and one example community."""
-    import openpyxl
-    from openpyxl.styles import Font
-
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "社区信息"
-    sheet.append(TEMPLATE_HEADER)
-    sheet.append(TEMPLATE_EXAMPLE)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for column in sheet.columns:
-        sheet.column_dimensions[column[0].column_letter].width = 16
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes("社区信息", TEMPLATE_HEADER, [TEMPLATE_EXAMPLE], width=16)

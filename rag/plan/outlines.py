@@ -117,19 +117,6 @@ def load_outlines(folder: Path | None = None) -> dict[str, Outline]:
     return outlines
 
 
-def resolve_topic(value: str, outlines: dict[str, Outline] | None = None) -> str | None:
-    """The topic key for a key, Chinese name or alias (None when unknown)."""
-    outlines = load_outlines() if outlines is None else outlines
-    value = value.strip()
-    for key, o in outlines.items():
-        if value in (key, o.name) or value in o.aliases:
-            return key
-    for key, o in outlines.items():
-        if value and (value in o.name or o.name.startswith(value)):
-            return key
-    return None
-
-
 def key_date_when(kd: KeyDate, year: int) -> str:
     """ "3月5日", "9月21日（9月第三个星期六）", "1月至2月" for a key date in a year."""
     if kd.day:

@@ -7,11 +7,19 @@ import re
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from rag.errors import ProfileError
 from rag.plan.community import COMMUNITY_TYPES
-from rag.plan.outlines import resolve_topic
+from rag.plan.topics import resolve_topic, unknown_topic_message
 from rag.text.clean import strip_control
 
 FIELD_LABELS = {
@@ -38,6 +46,27 @@ def _clean(value: str) -> str:
     return re.sub(r"\s+", " ", strip_control(value)).strip()
 
 
+# What a name (the community, its 上级单位, the 落款) never holds: it becomes a title, a file
+# name, a cell of a spreadsheet and a line of the drafts list.
+_PATH_PART = re.compile(r"[/\\]|\.\.")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_FORMULA_START = re.compile(r"^\s*[=+\-@＝＋－＠]")
+_MARKUP = re.compile(r"[<>*_`#|~\[\]{}$^]|\]\(|https?:|www\.|&[a-zA-Z#0-9]+;")
+
+
+def name_problem(value: str) -> str:
+    """Why a typed name is not a name ("" when it is one), said in Chinese."""
+    if _CONTROL.search(value.strip()):
+        return "不能包含换行、制表符等控制字符：请只填写名称本身"
+    if _FORMULA_START.search(value):
+        return "不能以“=”“+”“-”“@”开头：请直接填写名称，例如“阳光社区”"
+    if _MARKUP.search(value):
+        return "不能包含网页或排版符号（如 < > * _ # [ ] ` | 或网址）：请只填写中文名称"
+    if _PATH_PART.search(value):
+        return "不能包含“/”“\\”或“..”：请只填写名称，例如“阳光社区”“××市××区××街道”"
+    return ""
+
+
 class Profile(BaseModel):
     """What the user tells us about the community; the only source of names and numbers."""
 
@@ -59,7 +88,16 @@ class Profile(BaseModel):
     # Names of last year's own plan attached to the draft: true of the community, no form field.
     known_names: list[str] = Field(default_factory=list, max_length=MAX_NAMES)
 
-    @field_validator("community", "parent", "author", "notes", "date", mode="before")
+    @field_validator("community", "parent", "author", mode="before")
+    @classmethod
+    def _name(cls, value: Any, info: ValidationInfo) -> Any:
+        stored = bool(info.context and info.context.get("stored"))
+        problem = "" if stored or not isinstance(value, str) else name_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return _clean(value) if isinstance(value, str) else value
+
+    @field_validator("notes", "date", mode="before")
     @classmethod
     def _text(cls, value: Any) -> Any:
         return _clean(value) if isinstance(value, str) else value
@@ -78,7 +116,7 @@ class Profile(BaseModel):
     def _topic(cls, value: str) -> str:
         key = resolve_topic(value)
         if key is None:
-            raise ValueError(f"未知的计划类型“{value}”（可用 python -m rag topics 查看）")
+            raise ValueError(unknown_topic_message(value))
         return key
 
     @field_validator("community_type", mode="before")
@@ -199,6 +237,16 @@ def make_profile(data: dict) -> Profile:
         raise ProfileError("社区信息应为 JSON 对象（{…}）。")
     try:
         return Profile.model_validate(data)
+    except ValidationError as e:
+        message, field = _message(e)
+        raise ProfileError(message, field) from e
+
+
+def stored_profile(data: dict) -> Profile:
+    """A profile saved with a draft: validated, except for the name rules, which a draft saved
+    before they existed may break (its names are shown escaped wherever they appear)."""
+    try:
+        return Profile.model_validate(data, context={"stored": True})
     except ValidationError as e:
         message, field = _message(e)
         raise ProfileError(message, field) from e
