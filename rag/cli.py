@@ -348,7 +348,8 @@ def _print_review(found, out) -> None:
     if found.app_changed:
         print(f"导出后在应用中修改过：{'、'.join(found.app_changed)}", file=out)
     for change in found.head:
-        print(f"[{change.label}] {change.current or '（空）'} → {change.new}", file=out)
+        problem = f"（不能采用：{change.problem}）" if change.problem else ""
+        print(f"[{change.label}] {change.current or '（空）'} → {change.new}{problem}", file=out)
     marks = {REMOVED: "  - ", ADDED: "  + "}
     for change in found.sections:
         if change.kind == "new":

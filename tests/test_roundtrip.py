@@ -310,3 +310,12 @@ def test_the_store_keeps_exports_and_imported_versions(draft, tmp_path):
     assert [e["format"] for e in again.exports] == ["docx", "md"]
     version = again.sections[1].version
     assert (version.origin, version.file) == (IMPORT, "修改稿.docx")
+
+
+def test_a_signature_the_profile_refuses_is_shown_not_taken(draft):
+    text = to_text(draft).replace("阳光社区居民委员会", "<b>阳光社区</b>居委会")
+    found = review_file(draft, text.encode(), "计划.txt")
+    [change] = found.head
+    assert change.key == "author" and change.problem
+    accept(draft, found, {"author"})
+    assert draft.author == "阳光社区居民委员会"

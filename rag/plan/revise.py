@@ -9,7 +9,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from difflib import SequenceMatcher
 
-from rag.errors import InputFileError
+from rag.errors import InputFileError, ProfileError
 from rag.plan.draft import Draft, SectionState, Version, heading
 from rag.plan.edited import EditedPlan, normal_text
 from rag.plan.profile import make_profile
@@ -60,6 +60,7 @@ class HeadChange:
     label: str
     current: str
     new: str
+    problem: str = ""  # why it cannot be taken (a 落款 the profile's rules refuse)
 
 
 @dataclass
@@ -206,8 +207,18 @@ def review(draft: Draft, plan: EditedPlan) -> Review:
         new, current = getattr(plan, key), getattr(draft, key)
         base = record.get(key) if record else None
         if new and new != current and new != base:
-            result.head.append(HeadChange(key, label, current, new))
+            result.head.append(HeadChange(key, label, current, new, _problem(draft, key, new)))
     return result
+
+
+def _problem(draft: Draft, key: str, value: str) -> str:
+    if key in ("title", "preamble"):
+        return ""
+    try:
+        make_profile({**draft.profile.model_dump(), key: value})
+    except ProfileError as e:
+        return str(e)
+    return ""
 
 
 @dataclass
@@ -252,7 +263,7 @@ def accept(
             placed[j] = section
             done.sections.append(heading(at, section.title))
     for change in found.head:
-        if change.key in keys:
+        if change.key in keys and not change.problem:
             _take_head(draft, change)
             done.head.append(change.label)
     return done
