@@ -19,13 +19,13 @@ from rag.drafting.pipeline import (
 )
 from rag.drafting.previous import read_previous
 from rag.errors import DraftNotFound, InputFileError, NoMoreVariants, PlanError
-from rag.export.files import render, safe_filename
+from rag.export.files import exported, safe_filename
 from rag.plan.community import COMMUNITY_TYPES
 from rag.plan.draft import MAX_INSTRUCTION_CHARS, MAX_SECTION_CHARS, Draft
 from rag.plan.previous import PreviousPlan
 from rag.plan.profile import make_profile, profile_errors
 from rag.review.checks import check_draft
-from ui import state
+from ui import edited, state
 from ui.literal import literal
 
 OFFLINE_INSTRUCTION = (
@@ -52,7 +52,7 @@ MARKS_TO_RESOLVE = frozenset(
         "落款日期",
     }
 )
-ORIGINS = {"composer": "离线组合", "model": "模型", "edit": "手工修改"}
+ORIGINS = {"composer": "离线组合", "model": "模型", "edit": "手工修改", "import": "修改稿"}
 UNEXPECTED_ERROR = (
     "出现了意外错误（详细信息已记入服务器日志）。请稍后再试；如果反复出现，请联系管理员。"
 )
@@ -397,6 +397,8 @@ def _on_lock(draft_id: str, index: int, key: str) -> None:
 def _origin(version) -> str:
     """Who wrote a version, each name once: 离线组合, 手工修改, 模型（deepseek-chat）."""
     origin = ORIGINS.get(version.origin, version.origin)
+    if version.file:
+        return f"{origin}（{version.file}）"
     return f"{origin}（{version.model}）" if version.model and version.model != origin else origin
 
 
@@ -472,6 +474,7 @@ def section_view(draft: Draft, index: int, findings) -> None:
                     section.restore(n)
                     if _save(draft):
                         st.rerun()
+            edited.compare_versions(draft, index)
     if undo:
         section.undo()
         if _save(draft):
@@ -545,11 +548,24 @@ def export_buttons(draft: Draft, findings: list) -> None:
     ):
         col.download_button(
             label,
-            data=partial(render, draft, suffix),  # built when clicked, not on every rerun
+            # built when clicked, not on every rerun; the export is recorded on the draft
+            data=partial(_exported, state.draft_store(), draft.id, suffix),
             file_name=safe_filename(draft.title, suffix),
             mime=mime,
             key=f"dl{suffix}",
         )
+
+
+def _exported(store, draft_id: str, suffix: str) -> bytes:
+    """A download's bytes, the export recorded on the stored draft (an edited copy can then
+    be traced back to it)."""
+    draft = store.load(draft_id)
+    data = exported(draft, suffix)
+    try:
+        store.save(draft)
+    except PlanError:  # the file is still good; only its trace back to the draft is lost
+        log.exception("recording an export of %s failed", draft_id)
+    return data
 
 
 def _is_cut(section) -> bool:
@@ -614,3 +630,4 @@ def page() -> None:
         section_view(draft, index, by_section.get(head, []))
     st.text(f"{draft.author}\n{draft.date}".strip())
     export_buttons(draft, findings)
+    edited.import_panel(draft)
