@@ -157,7 +157,9 @@ def _section_change(draft: Draft, data: bytes, name: str, change: SectionChange)
 def import_panel(draft: Draft) -> None:
     """导入修改稿 for the open draft: upload, review, accept or decline each change."""
     key = f"edited_file_{draft.id}"
-    with st.expander("导入修改稿（Word / WPS 改过的文件）", expanded=key in st.session_state):
+    with st.expander(  # open while a file is under review (a rerun would close it)
+        "导入修改稿（Word / WPS 改过的文件）", expanded=st.session_state.get(key) is not None
+    ):
         st.caption(INTRO)
         upload = st.file_uploader(
             "修改稿", type=["docx", "txt", "md"], key=key, label_visibility="collapsed"
