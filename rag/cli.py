@@ -398,6 +398,8 @@ def cmd_import_edited(args) -> int:
         print(f"已接受：{'、'.join(taken) if taken else '无'}", file=sys.stderr)
         if done.locked:
             print(f"已锁定，未改动：{'、'.join(done.locked)}", file=sys.stderr)
+        if not args.json:
+            print("提示：加 --json 才会输出接受改动后的草稿（可重定向保存）。", file=sys.stderr)
     if args.json:
         from rag.plan.outlines import load_outlines
 

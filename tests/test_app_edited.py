@@ -77,3 +77,22 @@ def test_import_accept_decline_and_compare():
     assert at.selectbox(key=f"cmp_old_{draft_id}_1").value == 0
     assert at.selectbox(key=f"cmp_new_{draft_id}_1").value == 1
     assert any(v.startswith("～ ") and "并报街道备案" in v for v in (m.value for m in at.markdown))
+
+
+def test_a_bad_file_is_told_in_chinese_and_changes_nothing():
+    at = generated(new_app())
+    draft_id = at.session_state["draft_id"]
+    store = open_draft_store(get_settings())
+    before = store.load(draft_id).to_dict()
+    for name, data in (
+        ("坏的.docx", b"PK\x03\x04broken"),
+        ("随笔.txt", "今天天气很好。".encode()),
+    ):
+        at.file_uploader(key=f"edited_file_{draft_id}").set_value(
+            (name, data, "application/octet-stream")
+        )
+        at.run()
+        assert not at.exception
+        assert [e.value for e in at.error if name.split(".")[0] in e.value], name
+        assert not [b for b in at.button if b.key and b.key.startswith("edited_accept")]
+    assert store.load(draft_id).to_dict() == before

@@ -319,3 +319,19 @@ def test_a_signature_the_profile_refuses_is_shown_not_taken(draft):
     assert change.key == "author" and change.problem
     accept(draft, found, {"author"})
     assert draft.author == "阳光社区居民委员会"
+
+
+def test_a_deleted_paragraph_mark_joins_two_paragraphs(draft):
+    doc = word.load(exported(draft, ".docx"))
+    first = word.paragraph(doc, "（一）室内消火栓")
+    mark = first._p.get_or_add_pPr()
+    rpr = mark.find(word.qn("w:rPr"))
+    if rpr is None:
+        rpr = word.OxmlElement("w:rPr")
+        mark.append(rpr)
+    rpr.append(word.tracked("w:del", 9))  # Word: the paragraph break deleted, 修订 on
+    found = review_file(draft, word.save(doc), "合并.docx")
+    [change] = found.sections
+    lines = change.text.split("\n")
+    assert len(lines) == len(draft.sections[1].text.split("\n")) - 1
+    assert [line for line in lines if "95%以上。（二）每季度开展一次楼道堆物" in line]

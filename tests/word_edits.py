@@ -52,7 +52,7 @@ def add_after(document, starts: str, text: str) -> None:
     p._p.addnext(new)
 
 
-def _tracked(tag: str, change_id: int):
+def tracked(tag: str, change_id: int):
     element = OxmlElement(tag)
     element.set(qn("w:id"), str(change_id))
     element.set(qn("w:author"), AUTHOR)
@@ -81,7 +81,7 @@ def _split(document, words: str):
 def track_delete(document, words: str, change_id: int = 101) -> None:
     """The words deleted with track changes on: w:del around their run, w:t made w:delText."""
     run = _split(document, words)
-    deleted = _tracked("w:del", change_id)
+    deleted = tracked("w:del", change_id)
     run.addprevious(deleted)
     deleted.append(run)
     text = run.find(qn("w:t"))
@@ -91,7 +91,7 @@ def track_delete(document, words: str, change_id: int = 101) -> None:
 def track_insert(document, before: str, words: str, change_id: int = 102) -> None:
     """Words inserted with track changes on, just before `before` (w:ins with its own run)."""
     run = _split(document, before)
-    inserted = _tracked("w:ins", change_id)
+    inserted = tracked("w:ins", change_id)
     new = copy.deepcopy(run)
     new.find(qn("w:t")).text = words
     inserted.append(new)

@@ -112,11 +112,23 @@ def _paragraph(p, styles: _Styles) -> list[Line]:
     return [Line(part, kind) for part in "".join(text).split("\n")]
 
 
+def _mark_deleted(p) -> bool:
+    """The paragraph's mark was deleted with track changes on: it runs on into the next one."""
+    return p.find(f"{qn('w:pPr')}/{qn('w:rPr')}/{qn('w:del')}") is not None
+
+
 def _body_lines(element, styles: _Styles) -> list[Line]:
     lines: list[Line] = []
+    joined = ""  # the text of paragraphs whose mark was deleted, waiting for the next one
     for child in element.iterchildren():
         if child.tag == qn("w:p"):
-            lines += _paragraph(child, styles)
+            found = _paragraph(child, styles)
+            if joined:
+                found[0] = Line(joined + found[0].text, found[0].kind)
+                joined = ""
+            if _mark_deleted(child):
+                joined = found.pop().text
+            lines += found
         elif child.tag == qn("w:tbl"):
             for row in child.iter(qn("w:tr")):
                 cells = []
