@@ -4,6 +4,7 @@ or WPS (or a text editor), read back, reviewed, accepted per section, versioned,
 from __future__ import annotations
 
 import copy
+import re
 
 import pytest
 
@@ -335,3 +336,23 @@ def test_a_deleted_paragraph_mark_joins_two_paragraphs(draft):
     lines = change.text.split("\n")
     assert len(lines) == len(draft.sections[1].text.split("\n")) - 1
     assert [line for line in lines if "95%以上。（二）每季度开展一次楼道堆物" in line]
+
+
+def test_word_automatic_numbering_reads_as_typed(draft):
+    from docx import Document
+
+    document = Document()
+    num_id = word.chinese_numbering(document)
+    document.add_paragraph(draft.title)
+    for section in draft.sections:
+        word.numbered(document.add_paragraph(section.title, style="Heading 1"), num_id, 0)
+        for line in section.text.split("\n"):
+            label = re.match(r"（[一二三四五六七八九十]+）", line)
+            p = document.add_paragraph(line[label.end() :] if label else line)
+            if label:
+                word.numbered(p, num_id, 1)
+    plan = read_edited(word.save(document), "自动编号.docx")
+    assert [s.heading for s in plan.sections] == draft.headings()
+    assert [s.text for s in plan.sections] == [s.text for s in draft.sections]
+    found = review_file(draft, word.save(document), "自动编号.docx")
+    assert found.sections == [] and found.head == []

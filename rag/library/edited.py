@@ -22,6 +22,7 @@ from rag.plan.edited import (
     parse_plan,
 )
 from rag.text.clean import strip_control
+from rag.text.zh import cn_numeral
 
 # What a tracked-changes file shows as removed, and what is not the page's text.
 _SKIPPED = {qn(t) for t in ("w:del", "w:moveFrom", "w:txbxContent", "w:pPr", "w:rPr")}
@@ -69,6 +70,67 @@ class _Styles:
         return any(_on(s.find(f"{qn('w:rPr')}/{qn('w:b')}")) for s in self._chain(style_id))
 
 
+_CHINESE_FORMATS = (
+    "chineseCounting",
+    "chineseCountingThousand",
+    "taiwaneseCounting",
+    "ideographDigital",
+)
+
+
+class _Numbering:
+    """Word's automatic numbering (一、 （一） 1. as list levels, not text): the label each
+    numbered paragraph shows, counted as Word counts it, so its text reads as typed."""
+
+    def __init__(self, document, styles: _Styles):
+        self.styles = styles
+        self.levels: dict[tuple[str, int], tuple[str, str, int]] = {}
+        self.counters: dict[str, dict[int, int]] = {}
+        try:
+            root = document.part.numbering_part.element
+        except (KeyError, NotImplementedError):
+            return
+        abstract = {a.get(qn("w:abstractNumId")): a for a in root.iterchildren(qn("w:abstractNum"))}
+        for num in root.iterchildren(qn("w:num")):
+            ref = num.find(qn("w:abstractNumId"))
+            source = abstract.get(ref.get(qn("w:val"))) if ref is not None else None
+            for lvl in source.iterchildren(qn("w:lvl")) if source is not None else ():
+                fmt, text, start = (lvl.find(qn(t)) for t in ("w:numFmt", "w:lvlText", "w:start"))
+                self.levels[(num.get(qn("w:numId")), int(lvl.get(qn("w:ilvl"), "0")))] = (
+                    fmt.get(qn("w:val"), "decimal") if fmt is not None else "decimal",
+                    text.get(qn("w:val"), "") if text is not None else "",
+                    int(start.get(qn("w:val"), "1")) if start is not None else 1,
+                )
+
+    def _numpr(self, ppr, style_id: str | None):
+        found = ppr.find(qn("w:numPr")) if ppr is not None else None
+        for style in () if found is not None else self.styles._chain(style_id):
+            found = style.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
+            if found is not None:
+                break
+        return found
+
+    def label(self, ppr, style_id: str | None) -> str:
+        numpr = self._numpr(ppr, style_id)
+        if numpr is None:
+            return ""
+        num, ilvl = numpr.find(qn("w:numId")), numpr.find(qn("w:ilvl"))
+        num_id = num.get(qn("w:val")) if num is not None else None
+        level = int(ilvl.get(qn("w:val"), "0")) if ilvl is not None else 0
+        if (num_id, level) not in self.levels:
+            return ""
+        counters = self.counters.setdefault(num_id, {})
+        fmt, text, start = self.levels[(num_id, level)]
+        counters[level] = counters.get(level, start - 1) + 1
+        for deeper in [k for k in counters if k > level]:
+            del counters[deeper]
+        for n in range(level + 1):
+            value = counters.get(n, self.levels.get((num_id, n), ("", "", 1))[2])
+            shown = cn_numeral(value) if fmt.startswith(_CHINESE_FORMATS) else str(value)
+            text = text.replace(f"%{n + 1}", shown)
+        return "" if fmt in ("bullet", "none") else text
+
+
 def _visible(element, runs: list, text: list[str]) -> None:
     """The paragraph's text as it reads with every tracked change accepted: insertions kept,
     deletions and moved-away text dropped (collected with the runs that carry text)."""
@@ -88,16 +150,17 @@ def _visible(element, runs: list, text: list[str]) -> None:
             _visible(child, runs, text)
 
 
-def _paragraph(p, styles: _Styles) -> list[Line]:
+def _paragraph(p, styles: _Styles, numbering: _Numbering) -> list[Line]:
     runs: list = []
     text: list[str] = []
     _visible(p, runs, text)
     ppr = p.find(qn("w:pPr"))
-    style_id = None
+    style = ppr.find(qn("w:pStyle")) if ppr is not None else None
+    style_id = style.get(qn("w:val")) if style is not None else None
+    if "".join(text).strip():
+        text.insert(0, numbering.label(ppr, style_id))
     kind = BODY
     if ppr is not None:
-        style = ppr.find(qn("w:pStyle"))
-        style_id = style.get(qn("w:val")) if style is not None else None
         kind = styles.kind(style_id)
         level = ppr.find(qn("w:outlineLvl"))
         if level is not None and level.get(qn("w:val")) == "0":
@@ -117,12 +180,12 @@ def _mark_deleted(p) -> bool:
     return p.find(f"{qn('w:pPr')}/{qn('w:rPr')}/{qn('w:del')}") is not None
 
 
-def _body_lines(element, styles: _Styles) -> list[Line]:
+def _body_lines(element, styles: _Styles, numbering: _Numbering) -> list[Line]:
     lines: list[Line] = []
     joined = ""  # the text of paragraphs whose mark was deleted, waiting for the next one
     for child in element.iterchildren():
         if child.tag == qn("w:p"):
-            found = _paragraph(child, styles)
+            found = _paragraph(child, styles, numbering)
             if joined:
                 found[0] = Line(joined + found[0].text, found[0].kind)
                 joined = ""
@@ -133,12 +196,14 @@ def _body_lines(element, styles: _Styles) -> list[Line]:
             for row in child.iter(qn("w:tr")):
                 cells = []
                 for cell in row.iterchildren(qn("w:tc")):
-                    cells.append(" ".join(line.text for line in _body_lines(cell, styles)))
+                    cells.append(
+                        " ".join(line.text for line in _body_lines(cell, styles, numbering))
+                    )
                 lines.append(Line("\t".join(cells)))
         elif child.tag == qn("w:sdt"):
             content = child.find(qn("w:sdtContent"))
             if content is not None:
-                lines += _body_lines(content, styles)
+                lines += _body_lines(content, styles, numbering)
     return lines
 
 
@@ -159,7 +224,8 @@ def docx_lines(data: bytes, name: str) -> tuple[list[Line], dict | None]:
 
     try:
         body = document.element.body
-        return _body_lines(body, _Styles(document)), _mark(document)
+        styles = _Styles(document)
+        return _body_lines(body, styles, _Numbering(document, styles)), _mark(document)
     except (LxmlError, ValueError, KeyError) as e:
         raise InputFileError(
             f"{name}的内容无法解析，请用 Word 或 WPS 另存为 .docx 后再导入。"
