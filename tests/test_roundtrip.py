@@ -356,3 +356,14 @@ def test_word_automatic_numbering_reads_as_typed(draft):
     assert [s.text for s in plan.sections] == [s.text for s in draft.sections]
     found = review_file(draft, word.save(document), "自动编号.docx")
     assert found.sections == [] and found.head == []
+
+
+def test_bold_lines_are_headings_only_where_nothing_else_is(draft):
+    paragraphs = [(draft.title, False, "center")]
+    for head, section in zip(draft.headings(), draft.sections, strict=True):
+        paragraphs.append((head, False, ""))  # numbered: these are the headings
+        paragraphs += [(line, False, "") for line in section.text.split("\n")]
+    paragraphs.insert(4, ("重点说明", True, ""))  # emphasis inside 一、, not a section
+    plan = read_edited(word.wps_copy(paragraphs), "强调.docx")
+    assert [s.heading for s in plan.sections] == draft.headings()
+    assert "重点说明" in plan.sections[0].lines

@@ -13,6 +13,7 @@ from rag.errors import InputFileError
 from rag.library.loaders import check_size, decode_bytes, open_docx
 from rag.plan.edited import (
     BODY,
+    BOLD,
     HEADING,
     MARK_PREFIX,
     RIGHT,
@@ -171,7 +172,7 @@ def _paragraph(p, styles: _Styles, numbering: _Numbering) -> list[Line]:
     if kind == BODY and runs:
         style_bold = styles.bold(style_id)
         if all(_on(r.find(f"{qn('w:rPr')}/{qn('w:b')}")) or style_bold for r in runs):
-            kind = HEADING  # a bold line: parse_plan takes it as a heading only when short
+            kind = BOLD
     return [Line(part, kind) for part in "".join(text).split("\n")]
 
 

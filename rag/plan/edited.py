@@ -13,7 +13,8 @@ from rag.text.clean import strip_control
 from rag.text.zh import parse_heading, unnumbered
 
 # What a line of a file is known to be by its form in the file (a Word style, bold, alignment).
-TITLE, HEADING, RIGHT, BODY = "title", "heading", "right", ""
+# BOLD: a line wholly bold, a heading only in a file with no other kind of heading (WPS copies).
+TITLE, HEADING, BOLD, RIGHT, BODY = "title", "heading", "bold", "right", ""
 # What our export writes for an empty or cut-off section: never the user's text.
 _EXPORT_MARK = re.compile(r"^【(?:待补充：本节内容|本节未完成[^】]*)】$")
 _DIGIT = "\\d〇○零一二三四五六七八九十"
@@ -75,13 +76,14 @@ def heading_title(heading: str) -> str:
     return unnumbered(heading.strip()).strip().rstrip("。：:；;")
 
 
-def is_section_heading(line: Line) -> bool:
+def is_section_heading(line: Line, bold: bool = False) -> bool:
     """A level-1 heading: numbered 一、 in its text, or a heading by its form (a Word heading
-    style or outline level, a bold short line, Markdown ##) unless numbered as a lower level."""
+    style or outline level, Markdown ##; with bold, a bold short line too) unless numbered as
+    a lower level."""
     heading = parse_heading(line.text)
     if heading and heading[0] == 1:
         return len(line.text) <= MAX_HEADING_CHARS + 4 and not _SENTENCE_MARK.search(line.text)
-    if line.kind != HEADING or (heading and heading[0] > 1):
+    if line.kind not in ((HEADING, BOLD) if bold else (HEADING,)) or (heading and heading[0] > 1):
         return False
     return len(line.text) <= MAX_HEADING_CHARS and not _SENTENCE_MARK.search(line.text[:-1])
 
@@ -104,6 +106,8 @@ def parse_plan(lines: list[Line], filename: str, mark: dict | None = None) -> Ed
     """The plan in a file's lines; InputFileError when it has no level-1 headings."""
     lines = [Line(t, line.kind) for line in lines if (t := strip_control(line.text).strip())]
     heads = [i for i, line in enumerate(lines) if is_section_heading(line)]
+    if not heads:  # a copy retyped without numbers or styles: its bold lines are the headings
+        heads = [i for i, line in enumerate(lines) if is_section_heading(line, bold=True)]
     if not heads:
         raise InputFileError(
             f"“{filename}”中没有找到计划的章节标题（如“一、指导思想”），不像是一份工作计划，未导入。"
