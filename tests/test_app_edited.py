@@ -52,9 +52,9 @@ def test_import_accept_decline_and_compare():
         for key in ("title", "s1", "s2")
     }
     shown = [m.value for m in at.markdown]
-    assert any(v.startswith("～ ") and ":green-background[，并报街道备案" in v for v in shown)
+    assert any(v.startswith("修改：") and ":green-background[，并报街道备案" in v for v in shown)
     escaped = "\\*\\*加粗\\*\\*\\[链接\\]\\(http"
-    assert any(escaped in v and v.startswith("＋ :green-background[") for v in shown)
+    assert any(escaped in v and v.startswith("新增： :green-background[") for v in shown)
     assert not any("**加粗**" in v for v in shown)
     # 接受 二, 不接受 三
     at.button(key=f"edited_accept_{draft_id}_s1").click().run()
@@ -76,7 +76,9 @@ def test_import_accept_decline_and_compare():
     # 对比: the two versions of 二
     assert at.selectbox(key=f"cmp_old_{draft_id}_1").value == 0
     assert at.selectbox(key=f"cmp_new_{draft_id}_1").value == 1
-    assert any(v.startswith("～ ") and "并报街道备案" in v for v in (m.value for m in at.markdown))
+    assert any(
+        v.startswith("修改：") and "并报街道备案" in v for v in (m.value for m in at.markdown)
+    )
 
 
 def test_a_bad_file_is_told_in_chinese_and_changes_nothing():

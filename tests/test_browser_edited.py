@@ -77,7 +77,7 @@ def test_import_accept_one_decline_another_and_compare(server, browser, data_dir
     history = page.get_by_text("版本历史（2）")
     history.click()
     compared = page.locator('[data-testid="stMarkdownContainer"]').filter(has_text="并报街道备案")
-    expect(compared.filter(has_text="～").first).to_be_visible(timeout=30_000)
+    expect(compared.filter(has_text="修改：").first).to_be_visible(timeout=30_000)
     mark = compared.locator("span").filter(has_text="并报街道备案").first
     background = mark.evaluate("e => getComputedStyle(e).backgroundColor")
     assert background not in ("rgba(0, 0, 0, 0)", "transparent")

@@ -32,9 +32,9 @@ def sentence_markdown(change: SentenceChange) -> str:
     """A changed sentence as Markdown: the text escaped, removed runs struck through in red,
     added runs in green (the markup is ours, never the text's)."""
     if change.kind == ADDED:
-        return f"＋ :green-background[{literal(change.new)}]"
+        return f"新增： :green-background[{literal(change.new)}]"
     if change.kind == REMOVED:
-        return f"－ :red-background[~~{literal(change.old)}~~]"
+        return f"删除： :red-background[~~{literal(change.old)}~~]"
     parts = []
     for piece in change.pieces:
         text = literal(piece.text)
@@ -44,7 +44,7 @@ def sentence_markdown(change: SentenceChange) -> str:
             parts.append(f":red-background[~~{text}~~]")
         else:
             parts.append(text)
-    return "～ " + "".join(parts)
+    return "修改： " + "".join(parts)
 
 
 def show_changes(found: list[SentenceChange]) -> None:
