@@ -253,6 +253,17 @@ def test_a_markdown_export_read_back_is_unchanged(draft):
     assert found.export is draft.exports[-1]
 
 
+def _zip_bomb() -> bytes:
+    """A small .docx that would unpack to 60 MB."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("word/document.xml", b"0" * (60 * 1024 * 1024))
+    return buffer.getvalue()
+
+
 def test_bad_files_get_a_chinese_message_and_change_nothing(draft, drafted):
     other = Draft.from_dict(copy.deepcopy(drafted))
     other.id, other.created = "ba9876543210", other.created + 5
@@ -267,6 +278,7 @@ def test_bad_files_get_a_chinese_message_and_change_nothing(draft, drafted):
         "坏的.docx": b"PK\x03\x04" + b"\x00broken" * 100,
         "太大.docx": b"PK\x03\x04" + b"0" * (50 * 1024 * 1024),
         "图片.png": b"\x89PNG",
+        "炸弹.docx": _zip_bomb(),
     }
     messages = {}
     for name, data in bad.items():
@@ -279,6 +291,7 @@ def test_bad_files_get_a_chinese_message_and_change_nothing(draft, drafted):
     assert "已损坏" in messages["坏的.docx"]
     assert "太大" in messages["太大.docx"]
     assert "不支持" in messages["图片.png"]
+    assert "解压后超过" in messages["炸弹.docx"]
     assert draft.to_dict() == before
 
 
