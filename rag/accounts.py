@@ -17,6 +17,7 @@ import re
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -50,10 +51,6 @@ class User:
     name: str
     role: str = "user"
 
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
-
 
 def check_name(name: str) -> str:
     if not _NAME.fullmatch(name):
@@ -74,9 +71,15 @@ class LoginThrottle:
     """Wrong passwords per name: after `limit` within `window` seconds, that name is refused
     until the oldest of them is `window` seconds old (guessing costs time, not only a click)."""
 
-    def __init__(self, limit: int = 5, window: float = 300.0):
+    def __init__(
+        self,
+        limit: int = 5,
+        window: float = 300.0,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.limit = limit
         self.window = window
+        self.clock = clock
         self._failures: dict[str, list[float]] = {}
         self._lock = threading.Lock()
 
@@ -87,7 +90,7 @@ class LoginThrottle:
 
     def check(self, name: str) -> None:
         """PlanError when this name has failed too often lately."""
-        now = time.monotonic()
+        now = self.clock()
         with self._lock:
             recent = self._recent(name, now)
             if len(recent) >= self.limit:
@@ -95,7 +98,7 @@ class LoginThrottle:
                 raise PlanError(f"这个用户名的密码错误次数过多，请 {minutes} 分钟后再试。")
 
     def failed(self, name: str) -> None:
-        now = time.monotonic()
+        now = self.clock()
         with self._lock:
             self._recent(name, now).append(now)
 

@@ -257,12 +257,12 @@ class _Progress:
 
 
 def cmd_draft(args) -> int:
-    from rag.drafting.pipeline import draft_sections, new_draft, outline_of
+    from rag.drafting import service
+    from rag.drafting.pipeline import outline_of
     from rag.export.files import FORMATS, write
     from rag.export.text import to_text
     from rag.factory import make_writer, model_config
     from rag.plan.profile import load_profile
-    from rag.review.checks import check_draft
 
     profile = load_profile(args.profile)
     _say_topic_reading(args.profile)
@@ -283,12 +283,16 @@ def cmd_draft(args) -> int:
 
         previous = read_previous_file(args.previous, outline_of(profile), profile.year)
         print(f"上年计划：{len(previous.covered())} 节可作为首要依据。", file=sys.stderr)
-    draft = new_draft(profile, writer, previous)
+    draft = service.start(profile, writer, previous)
     # The shared library only: a user's private upload never reaches a plan drafted here.
-    draft_sections(
-        draft, retriever=library.retriever.scoped(""), writer=writer, callbacks=_Progress(draft)
+    outcome = service.draft_plan(
+        draft,
+        store=None,  # written to stdout or --out, not to the drafts database
+        retriever=library.retriever.scoped(""),
+        writer=writer,
+        callbacks=_Progress(draft),
     )
-    findings = check_draft(draft, outline_of(profile))
+    findings = outcome.findings
     if args.out:  # first: the JSON then holds the export's record
         write(draft, args.out)
         print(f"已写入 {args.out}", file=sys.stderr)
@@ -299,6 +303,8 @@ def cmd_draft(args) -> int:
     for f in findings:
         items = f"：{'、'.join(f.items[:8])}" if f.items else ""
         print(f"  [{f.kind}] {f.section} {f.message}{items}", file=sys.stderr)
+    if outcome.marks_warning:
+        print(outcome.marks_warning, file=sys.stderr)
     incomplete = [s for s in draft.sections if not (s.version and s.version.complete)]
     return 1 if incomplete else 0
 
@@ -317,6 +323,7 @@ def _read_draft_file(path: Path):
 
 
 def cmd_export(args) -> int:
+    from rag.drafting import service
     from rag.export.docx import FONT_SETS, fonts_from_settings
     from rag.export.files import write
 
@@ -324,6 +331,8 @@ def cmd_export(args) -> int:
     fonts = FONT_SETS[args.fonts] if args.fonts else fonts_from_settings()
     write(draft, args.out, bom=args.bom, fonts=fonts)
     print(f"已写入 {args.out}")
+    for warning in service.download_warnings(draft, service.findings(draft)):
+        print(warning, file=sys.stderr)  # as the page's download warns
     # The export is recorded in the draft file, so an edited copy can be traced back to it.
     data["exports"] = draft.exports
     try:
@@ -379,9 +388,9 @@ def _print_review(found, out) -> None:
 
 
 def cmd_import_edited(args) -> int:
+    from rag.drafting import service
     from rag.drafting.edited import accept_checked, review_file
     from rag.errors import InputFileError
-    from rag.review.checks import check_draft
 
     draft, _ = _read_draft_file(args.draft)
     try:
@@ -401,10 +410,7 @@ def cmd_import_edited(args) -> int:
         if not args.json:
             print("提示：加 --json 才会输出接受改动后的草稿（可重定向保存）。", file=sys.stderr)
     if args.json:
-        from rag.plan.outlines import load_outlines
-
-        findings = check_draft(draft, load_outlines()[draft.topic])
-        print(json.dumps(draft.to_dict(findings), ensure_ascii=False, indent=2))
+        print(json.dumps(draft.to_dict(service.findings(draft)), ensure_ascii=False, indent=2))
     return 0
 
 
@@ -454,23 +460,25 @@ def cmd_raw_report(args) -> int:
 def cmd_eval(args) -> int:
     import time
 
+    from rag.drafting import service
     from rag.drafting.composer.compose import Composer
-    from rag.drafting.pipeline import draft_sections, new_draft, outline_of
+    from rag.drafting.pipeline import outline_of
     from rag.plan.profile import load_profiles
-    from rag.review.checks import check_draft
     from rag.review.quality import draft_report, format_reports
 
     path = args.profiles or get_settings().corpus_dir.parent / "eval" / "profiles.json"
     profiles = load_profiles(path)
-    retriever = _searchable_library().retriever
+    retriever = _searchable_library().retriever.scoped("")  # the shared library only
     writer = Composer()
     reports = []
     for profile in profiles:
         start = time.perf_counter()
-        draft = draft_sections(new_draft(profile, writer), retriever=retriever, writer=writer)
+        outcome = service.draft_plan(
+            service.start(profile, writer), store=None, retriever=retriever, writer=writer
+        )
         seconds = time.perf_counter() - start
         name = f"{profile.community}·{outline_of(profile).name}·{profile.community_type or '未选'}"
-        reports.append(draft_report(name, draft, check_draft(draft, outline_of(profile)), seconds))
+        reports.append(draft_report(name, outcome.draft, outcome.findings, seconds))
     print(format_reports(reports))
     return 0
 
@@ -493,6 +501,8 @@ class _BatchProgress:
                 f"检查：{result.findings_text()}，{result.seconds:.1f}秒）",
                 file=sys.stderr,
             )
+            if result.marks_warning:
+                print(f"    {result.marks_warning}", file=sys.stderr)
 
 
 def cmd_batch(args) -> int:

@@ -24,7 +24,7 @@ class MissingVariable(ConfigError):
     """A prompt template names a variable the caller did not supply."""
 
 
-class IndexError_(PlanError):
+class LibraryIndexError(PlanError):
     """The sample library index cannot be opened or written."""
 
 

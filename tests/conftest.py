@@ -42,6 +42,39 @@ def no_model_configured(monkeypatch):
         monkeypatch.delenv(name, raising=False)
 
 
+BASE_PROFILE = {
+    "community": "阳光社区",
+    "parent": "杭州市西湖区北山街道",
+    "year": 2027,
+    "topic": "shuangyong",
+    "households": 2860,
+    "facts": {"退役军人": "126"},
+    "priorities": ["退役军人服务站规范化建设"],
+    "date": "2027年1月8日",
+}
+
+
+def make_test_profile(**change):
+    """The tests' community (阳光社区, 双拥, 2027), with the given fields changed."""
+    from rag.plan.profile import make_profile
+
+    return make_profile({**BASE_PROFILE, **change})
+
+
+@pytest.fixture
+def profile():
+    """make_test_profile: profile(topic="xiaofang", facts={...}) for a variant."""
+    return make_test_profile
+
+
+@pytest.fixture
+def chat():
+    """A FakeChat (tests/fake_chat.py): queued replies, the messages of every call."""
+    from tests.fake_chat import FakeChat
+
+    return FakeChat()
+
+
 @pytest.fixture
 def fake_llm():
     """An OpenAI-compatible streaming server on 127.0.0.1 (see tests/fake_llm.py)."""
@@ -59,7 +92,7 @@ def hash_index(tmp_path_factory):
     settings = Settings(data_dir=folder, embedding="hash", collection="hash_chunks")
     store = ChunkStore.open(settings, HashEmbeddingFunction())
     ingest([CORPUS], store)
-    return settings, store, Retriever(store)
+    return settings, store, Retriever(store).scoped("")  # the shared library, as drafting sees it
 
 
 def small_corpus(folder: Path, patterns=("shuangyong_*.md", "xiaofang_*.md")) -> Path:
@@ -100,7 +133,7 @@ def e5_index(tmp_path_factory):
     settings = Settings(data_dir=folder, embedding="e5", collection="eval_chunks")
     store = ChunkStore.open(settings)
     ingest([CORPUS], store)
-    return settings, store, Retriever(store)
+    return settings, store, Retriever(store).scoped("")  # the shared library, as drafting sees it
 
 
 def run_cli(

@@ -64,6 +64,24 @@ def test_offline_draft_as_json(library, tmp_path):
     assert data["author"] == "阳光社区居民委员会" and data["date"] == "2027年1月8日"
 
 
+def test_the_cli_warns_of_marks_to_confirm_as_the_page_does(library, tmp_path):
+    from rag.plan.draft import Draft
+    from rag.review.checks import Finding, marks_warning
+
+    # no 落款日期 and a fact the samples do not give: marks the page would warn about
+    done = run_cli("draft", "--profile", write_profile(tmp_path, date=""), "--json", env=library)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    findings = [
+        Finding(f["section"], f["kind"], f["message"], f["items"]) for f in data["findings"]
+    ]
+    assert [f["to_confirm"] for f in data["findings"]] == [f.to_confirm for f in findings]
+    assert any(f.kind == "落款日期" and f.to_confirm for f in findings)
+    warning = marks_warning(findings)
+    assert warning and warning in done.stderr  # the page's words, with the same count
+    assert Draft.from_dict(data).title == data["title"]
+
+
 def test_offline_draft_to_markdown_and_text(library, tmp_path):
     md = tmp_path / "plan.md"
     done = run_cli("draft", "--profile", write_profile(tmp_path), "--out", str(md), env=library)

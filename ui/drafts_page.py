@@ -41,7 +41,7 @@ def _restore(info: DraftInfo) -> None:
 
 def describe(info: DraftInfo, when: str) -> str:
     """A draft's line: what tells it from others of the same title."""
-    mode = f" · {info.mode}" if info.mode else ""
+    mode = f" · {info.drafted_by}" if info.drafted_by else ""
     return (
         f"{info.title} · {when} {_time(info.updated)} · 已写 {info.filled}/{info.sections} 节"
         f"{mode} · 编号 {info.id}"

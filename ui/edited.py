@@ -9,7 +9,7 @@ import hashlib
 
 import streamlit as st
 
-from rag.drafting.edited import accept_checked, review_file
+from rag.drafting.edited import accept_saved, review_file
 from rag.errors import PlanError
 from rag.plan.draft import Draft
 from rag.plan.revise import HeadChange, Review, SectionChange
@@ -62,21 +62,23 @@ def _declined(file_id: str) -> set[str]:
 
 
 def _accept(draft_id: str, data: bytes, name: str, key: str) -> None:
-    """Take one change of the file into the stored draft (read afresh), save, tell the checks."""
-    store = state.draft_store()
-    draft = store.load(draft_id)
-    found = review_file(draft, data, name)
-    if key not in found.keys:
-        state.flash("info", "这处改动已经在草稿中了。")
-        return
-    done, findings = accept_checked(draft, found, {key})
+    """Take one change of the file into the stored draft (read afresh), tell what the checks
+    found in the accepted text."""
+    outcome, done = accept_saved(state.draft_store(), draft_id, data, name, {key})
     if done.locked:
         state.flash("warning", f"{'、'.join(done.locked)} 已锁定，没有改动；需要时请先解除锁定。")
         return
-    store.save(draft)
+    if not outcome.changed:
+        state.flash("info", "这处改动已经在草稿中了。")
+        return
     taken = "、".join([*done.head, *done.sections])
     state.flash("success", f"已接受修改稿中的“{taken}”，已重新检查。")
-    for f in findings:
+    if outcome.conflicts:
+        state.flash(
+            "warning",
+            f"{'、'.join(outcome.conflicts)} 在另一个窗口中也修改过：两边的文本都保留在版本历史里。",
+        )
+    for f in outcome.findings or []:
         items = f"：{'、'.join(f.items[:6])}" if f.items else ""
         state.flash("warning", f"【{f.kind}】{f.section} {f.message}{items}")
 

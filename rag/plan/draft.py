@@ -16,6 +16,7 @@ MAX_VERSIONS = 20  # per section: the first and the newest; older ones in betwee
 MAX_SECTION_CHARS = 5000  # a section's text as the user may edit it
 MAX_INSTRUCTION_CHARS = 200  # a regeneration instruction
 MAX_EXPORTS = 20  # the exports a draft remembers, newest last
+COMPOSER = "离线组合"  # the offline composer's name: who drafted a draft that does not say
 
 
 @dataclass(frozen=True)
@@ -175,7 +176,9 @@ class Draft:
     profile: Profile
     preamble: str
     sections: list[SectionState]
-    mode: str = "composer"
+    # Who drafted it, shown as 起草方式: the writer's name (离线组合, or the model's). Kept
+    # under the key "mode" in stored drafts and `draft --json` files.
+    drafted_by: str = COMPOSER
     id: str = ""
     created: float = field(default_factory=time.time)
     previous: PreviousPlan | None = None  # last year's own plan: this draft's first source
@@ -195,12 +198,12 @@ class Draft:
         profile: Profile,
         outline: Outline,
         preamble: str,
-        mode: str,
+        drafted_by: str,
         previous: PreviousPlan | None = None,
     ) -> Draft:
         sections = [SectionState(s.title, s.role, s.purpose, s.length) for s in outline.sections]
         title = outline.plan_title(profile.community, profile.year)
-        return cls(title, outline.key, profile, preamble, sections, mode, previous=previous)
+        return cls(title, outline.key, profile, preamble, sections, drafted_by, previous=previous)
 
     @property
     def author(self) -> str:
@@ -223,7 +226,7 @@ class Draft:
             "id": self.id,
             "title": self.title,
             "topic": self.topic,
-            "mode": self.mode,
+            "mode": self.drafted_by,
             "created": self.created,
             "profile": self.profile.model_dump(),
             "preamble": self.preamble,
@@ -286,7 +289,8 @@ class Draft:
         if len(theirs.sections) != len(self.sections):
             return  # another outline, or a section added from an edited file: ours stands
         if _without_exports(self.head()) == _without_exports(base_head):
-            self.title, self.topic, self.mode = theirs.title, theirs.topic, theirs.mode
+            self.title, self.topic = theirs.title, theirs.topic
+            self.drafted_by = theirs.drafted_by
             self.profile, self.preamble = theirs.profile, theirs.preamble
             self.run, self.previous = theirs.run, theirs.previous
         empty = ((), None, False)
@@ -325,7 +329,7 @@ class Draft:
             profile=stored_profile(data["profile"]),
             preamble=data.get("preamble", ""),
             sections=sections,
-            mode=data.get("mode", "composer"),
+            drafted_by=data.get("mode", COMPOSER),
             id=data.get("id", ""),
             created=data.get("created", time.time()),
             previous=PreviousPlan.from_dict(data.get("previous")),

@@ -46,7 +46,7 @@ class DraftInfo:
     id: str
     title: str
     updated: float  # for a deleted draft: when it was deleted
-    mode: str = ""
+    drafted_by: str = ""  # the writer's name (Draft.drafted_by)
     filled: int = 0  # sections with text
     sections: int = 0
 
@@ -247,7 +247,7 @@ class SqlDraftStore:
                 revision,
                 draft.title,
                 json.dumps(draft.head(), ensure_ascii=False),
-                draft.mode,
+                draft.drafted_by,
                 filled,
                 len(draft.sections),
                 draft.created,

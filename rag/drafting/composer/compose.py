@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rag.drafting.common import is_previous, key_dates_passage
 from rag.drafting.composer.adapt import Adapter
+from rag.drafting.own_sources import is_previous, key_dates_passage
 from rag.drafting.writer import SectionJob
 from rag.errors import NoMoreVariants
 from rag.plan.draft import Passage, Version
