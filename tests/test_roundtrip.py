@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from rag.drafting import edited as round_trip
 from rag.drafting.composer.compose import Composer
 from rag.drafting.edited import accept_checked, review_file
 from rag.drafting.pipeline import draft_sections, new_draft
@@ -309,21 +310,27 @@ def test_the_store_keeps_exports_and_imported_versions(draft, tmp_path):
     store = SQLiteDraftStore(tmp_path / "drafts.db")
     draft.id = ""
     store.save(draft)
-    data = edited_in_word(draft)  # the export recorded on the draft …
-    store.save(draft)  # … and saved with it
     stale = store.load(draft.id)
+    data = round_trip.export(store, draft.id, ".docx")  # a download, recorded and saved
     loaded = store.load(draft.id)
-    assert loaded.exports == draft.exports and loaded.exports[-1]["revision"] == 1
-    found = review_file(loaded, data, "修改稿.docx")
-    assert found.marked
-    accept(loaded, found, {"s1"})
-    store.save(loaded)
+    assert len(loaded.exports) == 1 and loaded.exports[-1]["revision"] == 1
+    doc = word.load(data)
+    word.replace(doc, "完好率达到95%以上", "完好率保持在95%以上")
+    word.add_after(doc, "（七）提升居民自防自救能力", ADDED_LINE)
+    data = word.save(doc)
+    assert review_file(loaded, data, "修改稿.docx").marked
+    outcome, done = round_trip.accept_saved(store, draft.id, data, "修改稿.docx", {"s2"})
+    assert outcome.saved and done.sections == ["三、主要任务"]
+    assert ("三、主要任务", "占位符") in {(f.section, f.kind) for f in outcome.findings}
     exported(stale, ".md")  # another window exports meanwhile: both exports are kept
     store.save(stale)
     again = store.load(draft.id)
     assert [e["format"] for e in again.exports] == ["docx", "md"]
-    version = again.sections[1].version
+    version = again.sections[2].version
     assert (version.origin, version.file) == (IMPORT, "修改稿.docx")
+    assert again.sections[1].versions == loaded.sections[1].versions  # not chosen
+    outcome, done = round_trip.accept_saved(store, draft.id, data, "修改稿.docx", {"s2"})
+    assert not outcome.changed and done.sections == []  # already in: nothing offered
 
 
 def test_a_signature_the_profile_refuses_is_shown_not_taken(draft):
