@@ -139,7 +139,7 @@ def test_the_owner_filter_combines_with_the_other_filters(library):
 
 def test_chunks_indexed_before_owners_existed_count_as_shared(store, settings):
     """An index written by an earlier version has no owner field: its chunks stay visible."""
-    ingest([small_corpus(settings.data_dir.parent / "corpus", ("xiaofang_*.md",))], store)
+    ingest([small_corpus(settings.data_dir.parent / "corpus", ("xiaofang_0*.md",))], store)
     for collection in (store.collection, store.vectors):  # drop the field everywhere
         ids = collection.get(include=[])["ids"]
         collection.update(ids=ids, metadatas=[{"owner": None}] * len(ids))

@@ -518,7 +518,7 @@ def broken_library(monkeypatch, tmp_path) -> None:
 def own_library(monkeypatch, tmp_path) -> Path:
     """A library of this test's own (the 消防 samples), the app's data folder; returns it."""
     root = tmp_path / "lib"
-    corpus = small_corpus(root / "corpus", patterns=("xiaofang_*.md",))
+    corpus = small_corpus(root / "corpus", patterns=("xiaofang_0*.md",))
     settings = Settings(data_dir=root / "data", embedding="hash")
     ingest([corpus], ChunkStore.open(settings, HashEmbeddingFunction()))
     monkeypatch.setenv("PLAN_DATA_DIR", str(root / "data"))

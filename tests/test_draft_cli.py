@@ -25,7 +25,13 @@ PROFILE = {
 def library(tmp_path_factory):
     """A small library indexed by the CLI itself (hash embeddings)."""
     root = tmp_path_factory.mktemp("cli_library")
-    corpus = small_corpus(root / "corpus", ("shuangyong_*.md",))
+    corpus = small_corpus(
+        root / "corpus",
+        (
+            "shuangyong_0*.md",
+            "shuangyong_9*.md",
+        ),
+    )
     env = {"PLAN_DATA_DIR": str(root / "data"), "PLAN_EMBEDDING": "hash"}
     done = run_cli("ingest", str(corpus), env=env)
     assert done.returncode == 0, done.stderr
