@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import re
+from dataclasses import dataclass
 
 import pytest
 
@@ -20,6 +21,7 @@ from rag.plan.draft import Draft
 from rag.plan.profile import make_profile
 from rag.plan.revise import IMPORT, accept
 from rag.review.diff import ADDED, CHANGED, REMOVED, changes
+from rag.text.zh import cn_numeral
 from tests import word_edits as word
 
 PROFILE = {
@@ -31,7 +33,7 @@ PROFILE = {
     "date": "2027年1月8日",
 }
 NEW_TITLE = "阳光社区2027年度消防安全工作计划"
-ADDED_LINE = "（八）加强消防宣传阵地建设。在xx小区各楼栋单元门口张贴消防安全提示。"
+INSERTED = "表彰先进楼长，"  # the tracked insertion
 
 
 @pytest.fixture(scope="module")
@@ -50,14 +52,54 @@ def draft(drafted) -> Draft:
     return Draft.from_dict(copy.deepcopy(drafted))
 
 
+@dataclass(frozen=True)
+class Edits:
+    """Where a person's edits go in this draft (whatever the library made it say): a clause of
+    一 to delete, words of 二 to reword, the last item of 三 to add one after, words of 四 to
+    insert before; and the item added."""
+
+    clause: str
+    old: str
+    new: str
+    last_item: str
+    added: str
+    before: str
+
+    @classmethod
+    def of(cls, draft: Draft) -> Edits:
+        lines = [s.text.split("\n") for s in draft.sections]
+        first = next(line for line in lines[0] if line.count("，") >= 2)
+        item = next(
+            line for line in lines[1] if re.match(r"（[一二三四五六七八九十]+）.{12}", line)
+        )
+        old = item[3:13]
+        items = [line for line in lines[2] if re.match(r"（[一二三四五六七八九十]+）", line)]
+        number = cn_numeral(len(items) + 1)
+        added = f"（{number}）加强消防宣传阵地建设。在xx小区各楼栋单元门口张贴消防安全提示。"
+        last = lines[3][-1]
+        edits = cls(
+            first.split("，")[1] + "，",
+            old,
+            old[:4] + "切实" + old[4:],
+            lines[2][-1],
+            added,
+            last[-9:-1],
+        )
+        whole = to_text(draft)
+        for part in (edits.clause, edits.old, edits.before):
+            assert whole.count(part) == 1, part
+        return edits
+
+
 def edited_in_word(draft: Draft) -> bytes:
     """The export, then a day's work in Word with track changes on for two of the edits."""
+    edits = Edits.of(draft)
     doc = word.load(exported(draft, ".docx"))
     word.replace(doc, draft.title, NEW_TITLE)
-    word.track_delete(doc, "突出重点、补齐短板，")  # 一、指导思想
-    word.replace(doc, "完好率达到95%以上", "完好率保持在95%以上")  # 二、工作目标
-    word.add_after(doc, "（七）提升居民自防自救能力", ADDED_LINE)  # 三、主要任务
-    word.track_insert(doc, "总结全年消防安全工作", "表彰先进楼长，")  # 四、时间安排
+    word.track_delete(doc, edits.clause)  # 一、指导思想
+    word.replace(doc, edits.old, edits.new)  # 二、工作目标
+    word.add_after(doc, edits.last_item, edits.added)  # 三、主要任务
+    word.track_insert(doc, edits.before, INSERTED)  # 四、时间安排
     word.replace(doc, "五、保障措施", "五、组织保障")
     return word.save(doc)
 
@@ -70,8 +112,11 @@ def test_the_draft_is_as_the_edits_expect(draft):
         "四、时间安排",
         "五、保障措施",
     ]
-    assert "突出重点、补齐短板，" in draft.sections[0].text
-    assert "（七）提升居民自防自救能力" in draft.sections[2].text.split("\n")[-1]
+    Edits.of(draft)
+
+
+def _runs(change) -> list[tuple[str, int]]:
+    return [(p.kind, len(p.text)) for p in change.pieces if p.kind != "same"]
 
 
 def test_a_word_edit_offers_exactly_its_changes(draft):
@@ -84,29 +129,25 @@ def test_a_word_edit_offers_exactly_its_changes(draft):
         (f"s{i}", "changed", i) for i in range(5)
     ]
     by = {c.index: changes(c.current, c.text) for c in found.sections}
-    # 一: the tracked deletion is gone from the text, and only it
-    [(kind, pieces)] = [(c.kind, c.pieces) for c in by[0]]
-    assert kind == CHANGED
-    assert [(p.kind, p.text) for p in pieces if p.kind != "same"] == [
-        (REMOVED, "突出重点、补齐短板，")
-    ]
-    assert "突出重点" not in found.sections[0].text
+    edits = Edits.of(draft)
+    # 一: the tracked deletion is gone from the text, and only it (one run of its length: a
+    # comma on either side of the clause is the same change)
+    [deleted] = by[0]
+    assert deleted.kind == CHANGED and deleted.new == deleted.old.replace(edits.clause, "")
+    assert _runs(deleted) == [(REMOVED, len(edits.clause))]
     # 二: one sentence reworded, the words within it marked
     [changed] = by[1]
-    assert [(p.kind, p.text) for p in changed.pieces if p.kind != "same"] == [
-        (REMOVED, "达到"),
-        (ADDED, "保持在"),
-    ]
+    assert changed.new == changed.old.replace(edits.old, edits.new)
+    assert _runs(changed) == [(ADDED, 2)]
     # 三: a paragraph added (two sentences)
     assert [(c.kind, c.new) for c in by[2]] == [
-        (ADDED, "（八）加强消防宣传阵地建设。"),
+        (ADDED, edits.added.split("。")[0] + "。"),
         (ADDED, "在xx小区各楼栋单元门口张贴消防安全提示。"),
     ]
     # 四: the tracked insertion is in the text
     [inserted] = by[3]
-    assert [(p.kind, p.text) for p in inserted.pieces if p.kind != "same"] == [
-        (ADDED, "表彰先进楼长，")
-    ]
+    assert inserted.new == inserted.old.replace(edits.before, INSERTED + edits.before)
+    assert _runs(inserted) == [(ADDED, len(INSERTED))]
     # 五: renamed, its text as it was
     assert found.sections[4].renamed and found.sections[4].title == "组织保障"
     assert by[4] == []
@@ -126,7 +167,7 @@ def test_accepted_per_section_versioned_and_checked(draft):
         assert (version.origin, version.file) == (IMPORT, "修改稿.docx")
         assert len(draft.sections[i].versions) == 2 and draft.sections[i].current == 1
         assert version.passages == draft.sections[i].versions[0].passages
-    assert ADDED_LINE.split("。")[1] in draft.sections[2].text
+    assert "在xx小区各楼栋单元门口张贴消防安全提示。" in draft.sections[2].text
     # declined, locked and not chosen: as they were
     for i in (0, 3, 4):
         assert draft.sections[i].to_dict() == _section(before, i)
@@ -182,19 +223,19 @@ def test_new_removed_reordered_and_renumbered_sections_from_a_text_file(draft):
 
 
 def test_a_change_made_in_the_app_since_the_export_is_not_undone(draft):
-    data = exported(draft, ".docx")
-    doc = word.load(data)
-    word.replace(doc, "完好率达到95%以上", "完好率保持在95%以上")
+    edits = Edits.of(draft)
+    doc = word.load(exported(draft, ".docx"))
+    word.replace(doc, edits.old, edits.new)
     data = word.save(doc)
     draft.sections[2].edit(draft.sections[2].text + "\n社区另行制定高层住宅专项方案。")
-    draft.sections[1].edit(draft.sections[1].text.replace("95%", "96%"))
+    draft.sections[1].edit(draft.sections[1].text + "\n全年目标完成情况年底向居民公开。")
     found = review_file(draft, data, "改.docx")
     assert found.app_changed == ["二、工作目标", "三、主要任务"]
     # 三 is as exported in the file: its app text is not offered for reverting
     assert [(c.key, c.app_changed) for c in found.sections] == [("s1", True)]
     accept(draft, found, {"s1"})
     texts = [v.text for v in draft.sections[1].versions]
-    assert "96%" in texts[-2] and "保持在95%" in texts[-1]  # both sides kept as versions
+    assert "年底向居民公开" in texts[-2] and edits.new in texts[-1]  # both sides kept
 
 
 def test_a_wps_copy_with_bold_headings_and_no_styles(draft):
@@ -314,9 +355,10 @@ def test_the_store_keeps_exports_and_imported_versions(draft, tmp_path):
     data = round_trip.export(store, draft.id, ".docx")  # a download, recorded and saved
     loaded = store.load(draft.id)
     assert len(loaded.exports) == 1 and loaded.exports[-1]["revision"] == 1
+    edits = Edits.of(loaded)
     doc = word.load(data)
-    word.replace(doc, "完好率达到95%以上", "完好率保持在95%以上")
-    word.add_after(doc, "（七）提升居民自防自救能力", ADDED_LINE)
+    word.replace(doc, edits.old, edits.new)
+    word.add_after(doc, edits.last_item, edits.added)
     data = word.save(doc)
     assert review_file(loaded, data, "修改稿.docx").marked
     outcome, done = round_trip.accept_saved(store, draft.id, data, "修改稿.docx", {"s2"})
@@ -344,7 +386,8 @@ def test_a_signature_the_profile_refuses_is_shown_not_taken(draft):
 
 def test_a_deleted_paragraph_mark_joins_two_paragraphs(draft):
     doc = word.load(exported(draft, ".docx"))
-    first = word.paragraph(doc, "（一）室内消火栓")
+    lines = draft.sections[1].text.split("\n")
+    first = word.paragraph(doc, lines[1])
     mark = first._p.get_or_add_pPr()
     rpr = mark.find(word.qn("w:rPr"))
     if rpr is None:
@@ -353,9 +396,7 @@ def test_a_deleted_paragraph_mark_joins_two_paragraphs(draft):
     rpr.append(word.tracked("w:del", 9))  # Word: the paragraph break deleted, 修订 on
     found = review_file(draft, word.save(doc), "合并.docx")
     [change] = found.sections
-    lines = change.text.split("\n")
-    assert len(lines) == len(draft.sections[1].text.split("\n")) - 1
-    assert [line for line in lines if "95%以上。（二）每季度开展一次楼道堆物" in line]
+    assert change.text.split("\n") == [lines[0], lines[1] + lines[2], *lines[3:]]
 
 
 def test_word_automatic_numbering_reads_as_typed(draft):

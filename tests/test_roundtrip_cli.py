@@ -10,7 +10,7 @@ import pytest
 from rag.plan.draft import Draft
 from tests import word_edits as word
 from tests.conftest import run_cli
-from tests.test_roundtrip import ADDED_LINE, NEW_TITLE, drafted  # noqa: F401 (a fixture)
+from tests.test_roundtrip import INSERTED, NEW_TITLE, Edits, drafted  # noqa: F401 (a fixture)
 
 
 @pytest.fixture
@@ -23,39 +23,41 @@ def saved(drafted, tmp_path):  # noqa: F811
     return path
 
 
-def _edited(saved, tmp_path):
+def _edited(saved, tmp_path) -> tuple:
     out = tmp_path / "计划.docx"
     done = run_cli("export", str(saved), "--out", str(out))
     assert done.returncode == 0, done.stderr
     draft = Draft.from_dict(json.loads(saved.read_text(encoding="utf-8")))
     assert len(draft.exports) == 1 and draft.exports[0]["format"] == "docx"  # recorded
+    edits = Edits.of(draft)
     doc = word.load(out.read_bytes())
     word.replace(doc, draft.title, NEW_TITLE)
-    word.replace(doc, "完好率达到95%以上", "完好率保持在95%以上")
-    word.add_after(doc, "（七）提升居民自防自救能力", ADDED_LINE)
-    word.track_insert(doc, "总结全年消防安全工作", "表彰先进楼长，")
+    word.replace(doc, edits.old, edits.new)
+    word.add_after(doc, edits.last_item, edits.added)
+    word.track_insert(doc, edits.before, INSERTED)
     edited = tmp_path / "计划（改）.docx"
     edited.write_bytes(word.save(doc))
-    return edited
+    return edited, edits
 
 
 def test_changes_are_listed_and_nothing_is_accepted_by_default(saved, tmp_path):
-    edited = _edited(saved, tmp_path)
+    edited, edits = _edited(saved, tmp_path)
     before = saved.read_text(encoding="utf-8")
     done = run_cli("import-edited", str(saved), str(edited))
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "据文件中的导出标记" in out
     assert f"[标题] 阳光社区2027年消防安全工作计划 → {NEW_TITLE}" in out
-    assert "[二、工作目标] 修改 1 句" in out and "  + （一）室内消火栓" in out
-    assert "[三、主要任务] 新增 2 句" in out and "  + （八）加强消防宣传阵地建设。" in out
+    assert "[二、工作目标] 修改 1 句" in out
+    assert edits.new in out.split("[二、工作目标]")[1].split("[三、")[0]
+    assert "[三、主要任务] 新增 2 句" in out and f"  + {edits.added.split('。')[0]}。" in out
     assert "[四、时间安排] 修改 1 句（已锁定，不会改动）" in out
     assert "指导思想" not in out and "保障措施" not in out  # not changed in the file
     assert saved.read_text(encoding="utf-8") == before
 
 
 def test_accept_all_prints_the_draft_with_new_versions(saved, tmp_path, drafted):  # noqa: F811
-    edited = _edited(saved, tmp_path)
+    edited, edits = _edited(saved, tmp_path)
     done = run_cli("import-edited", str(saved), str(edited), "--accept", "all", "--json")
     assert done.returncode == 0, done.stderr
     assert "已接受：标题、二、工作目标、三、主要任务" in done.stderr
@@ -67,7 +69,8 @@ def test_accept_all_prints_the_draft_with_new_versions(saved, tmp_path, drafted)
         current = sections[i]["versions"][sections[i]["current"]]
         assert current["origin"] == "import" and current["file"] == "计划（改）.docx"
         assert sections[i]["text"] == current["text"]
-    assert "表彰先进楼长" not in sections[3]["text"]  # locked
+    assert INSERTED not in sections[3]["text"]  # locked
+    assert edits.new in sections[1]["text"] and edits.added in sections[2]["text"]
     for i in (0, 3, 4):
         assert sections[i]["versions"] == drafted["sections"][i]["versions"]
     assert ("三、主要任务", "占位符") in {(f["section"], f["kind"]) for f in data["findings"]}
