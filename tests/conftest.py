@@ -267,3 +267,30 @@ def chroma_server(tmp_path):
     yield port
     proc.terminate()
     proc.wait(timeout=30)
+
+
+# ---- services a test stops and starts again (tests/test_service_faults.py) ---------------------
+
+
+@pytest.fixture
+def own_postgres():
+    """A PostgreSQL of this test's own (the session's server is never stopped)."""
+    from tests.postgres import PostgresServer, pg_bin
+
+    if pg_bin() is None:
+        pytest.skip("PostgreSQL is not installed here (.ci/run installs Debian's postgresql)")
+    server = PostgresServer(free_port()).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def own_chroma(tmp_path):
+    exe = chroma_executable()
+    if exe is None:
+        pytest.skip("the chroma command is not installed")
+    from tests.chroma import ChromaServer
+
+    server = ChromaServer(exe, tmp_path / "chroma", free_port()).start()
+    yield server
+    server.stop()

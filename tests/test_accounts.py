@@ -8,14 +8,13 @@ import pytest
 import yaml
 
 from rag.accounts import (
-    LoginThrottle,
     add_user,
     authenticate,
     load_users,
     remove_user,
     role_of,
 )
-from rag.errors import ConfigError, InputFileError, PlanError
+from rag.errors import ConfigError, InputFileError
 from rag.index.ingest import delete_upload, ingest, save_upload, share_upload
 from rag.index.retrieve import Retriever, chroma_where
 from rag.library.uploads import UploadPreview, list_uploads, read_upload, upload_dir
@@ -211,22 +210,6 @@ def test_the_vector_records_carry_the_owner(library, store):
     owners = {m.get("owner") for m in metas}
     assert owners == {"", "alice"}
     assert sum(m.get("owner") == "alice" for m in metas) > 0
-
-
-def test_too_many_wrong_passwords_for_a_name_are_refused_for_a_while():
-    now = [1000.0]
-    throttle = LoginThrottle(limit=3, window=300, clock=lambda: now[0])
-    for _ in range(3):
-        throttle.check("alice")
-        throttle.failed("alice")
-    with pytest.raises(PlanError, match="错误次数过多，请 5 分钟后再试"):
-        throttle.check("alice")
-    throttle.check("bob")  # another name is not held up
-    now[0] = 1000.0 + 299  # the oldest failure is not yet 300 s old
-    with pytest.raises(PlanError, match="错误次数过多"):
-        throttle.check("alice")
-    now[0] = 1000.0 + 300
-    throttle.check("alice")
 
 
 def test_an_upload_saved_after_the_retriever_was_built_stays_private(library, store, settings):

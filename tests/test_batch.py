@@ -17,7 +17,8 @@ from rag.batch.run import SUMMARY_FILE, ZIP_FILE, Batch, BatchCallbacks, write_o
 from rag.batch.table import TEMPLATE_HEADER, table_rows, template_bytes
 from rag.config import Settings
 from rag.drafting import service
-from rag.drafting.composer.compose import BatchVariety, Composer, sample_keys
+from rag.drafting.composer.compose import Composer
+from rag.drafting.composer.variety import BatchVariety, sample_keys
 from rag.drafting.edited import review_file
 from rag.drafting.model.providers import make_llm_config
 from rag.drafting.model.writer import ModelWriter

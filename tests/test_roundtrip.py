@@ -166,7 +166,17 @@ def test_accepted_per_section_versioned_and_checked(draft):
         version = draft.sections[i].version
         assert (version.origin, version.file) == (IMPORT, "修改稿.docx")
         assert len(draft.sections[i].versions) == 2 and draft.sections[i].current == 1
-        assert version.passages == draft.sections[i].versions[0].passages
+        # every sentence kept from the draft keeps its source; the file's own are 用户修改
+        before_sources = {x.text.strip(): x.source for x in draft.sections[i].versions[0].sentences}
+        for sentence in version.sentences:
+            if sentence.text.strip() in before_sources:
+                assert sentence.source == before_sources[sentence.text.strip()]
+            elif sentence.text.strip():
+                assert sentence.kind == "用户修改", sentence
+        assert "".join(x.text for x in version.sentences) == version.text
+        assert {p.id for p in version.passages} <= {
+            p.id for p in draft.sections[i].versions[0].passages
+        }
     assert "在xx小区各楼栋单元门口张贴消防安全提示。" in draft.sections[2].text
     # declined, locked and not chosen: as they were
     for i in (0, 3, 4):
@@ -184,7 +194,9 @@ def test_accepted_per_section_versioned_and_checked(draft):
 
 def _section(data: dict, i: int) -> dict:
     return {
-        k: v for k, v in data["sections"][i].items() if k not in ("heading", "text", "passages")
+        k: v
+        for k, v in data["sections"][i].items()
+        if k not in ("heading", "text", "passages", "sentences")
     }
 
 

@@ -12,12 +12,18 @@ import streamlit as st
 
 from rag.drafting import edited as round_trip
 from rag.drafting import service
-from rag.errors import DraftNotFound, InputFileError, NoMoreVariants, PlanError
+from rag.errors import (
+    DatabaseUnavailable,
+    DraftNotFound,
+    InputFileError,
+    NoMoreVariants,
+    PlanError,
+)
 from rag.export.files import safe_filename
 from rag.plan.draft import MAX_INSTRUCTION_CHARS, MAX_SECTION_CHARS, Draft
 from rag.plan.previous import PreviousPlan
 from rag.plan.profile import make_profile, profile_errors
-from ui import edited, state
+from ui import edited, state, unsaved
 from ui.literal import literal
 from ui.profile_form import profile_form
 
@@ -47,7 +53,7 @@ def generate(draft: Draft, *, new: bool = False) -> None:
     try:
         run = service.PlanRun(
             draft,
-            store=state.draft_store(),
+            store=unsaved.store(),
             retriever=state.retriever(),
             writer=state.writer(),
             new=new,
@@ -148,9 +154,13 @@ def attached_previous(profile) -> PreviousPlan | None:
 
 
 def _saved(step, *args) -> service.Outcome | None:
-    """A service step that saves; its failure shown here, its conflicts told after a rerun."""
+    """A service step that saves; its failure shown here, its conflicts told after a rerun.
+    With the database down the change is kept in the page (ui/unsaved.py): None, and the
+    next run draws the kept draft and says so."""
     try:
-        outcome = step(state.draft_store(), *args)
+        outcome = step(unsaved.store(), *args)
+    except DatabaseUnavailable:
+        return None
     except PlanError as e:
         st.error(literal(e))
         return None
@@ -257,11 +267,11 @@ def section_view(draft: Draft, index: int, findings) -> None:
                 restore = n != section.current and st.button(
                     "恢复此版", key=state.section_key("restore", draft.id, index, n)
                 )
-                if restore and _saved(service.restore, draft, index, n):
+                if restore and (_saved(service.restore, draft, index, n) or unsaved.holds(draft)):
                     st.rerun()
             edited.compare_versions(draft, index)
-    if undo and (outcome := _saved(service.undo, draft, index)):
-        if outcome.changed:
+    if undo and ((outcome := _saved(service.undo, draft, index)) or unsaved.holds(draft)):
+        if outcome and outcome.changed:
             state.flash("info", f"“{section.title}”已撤销到上一版。")
         st.rerun()
     if regen:
@@ -274,7 +284,7 @@ def _regenerate(draft: Draft, index: int, instruction: str, slot) -> None:
         run = service.SectionRun(
             draft,
             index,
-            store=state.draft_store(),
+            store=unsaved.store(),
             retriever=state.retriever(),  # here: the worker thread has no session state
             writer=state.writer(),
             instruction=instruction,
@@ -286,6 +296,8 @@ def _regenerate(draft: Draft, index: int, instruction: str, slot) -> None:
     except NoMoreVariants as e:
         st.warning(literal(e))
         return
+    except DatabaseUnavailable:  # the new version is kept in the page: the rerun draws it
+        st.rerun()
     except PlanError as e:
         st.error(literal(e))
         return
@@ -329,11 +341,14 @@ def current_draft() -> Draft | None:
     if not draft_id:
         return None
     try:
-        draft = state.draft_store().load(draft_id)
+        draft = unsaved.load(draft_id)
     except DraftNotFound as e:
         st.warning(literal(e))
         st.session_state[state.DRAFT_ID] = None
         del st.query_params["draft"]
+        return None
+    except DatabaseUnavailable as e:  # and no copy of that draft in this page
+        st.error(literal(f"{e}{unsaved.NOT_KEPT}"))
         return None
     st.session_state[state.DRAFT_ID] = draft.id
     if st.query_params.get("draft") != draft.id:
@@ -371,7 +386,7 @@ def page() -> None:
         )
     if draft.preamble:
         st.text(draft.preamble)
-    findings = service.findings(draft)
+    findings = service.findings(draft, state.retriever())
     by_section: dict[str, list] = {}
     for f in findings:
         by_section.setdefault(f.section, []).append(f)

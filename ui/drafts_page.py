@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from rag.errors import DraftNotFound
+from rag.errors import DraftNotFound, PlanError
 from rag.plan.store import TRASH_DAYS, DraftInfo
 from ui import state
 
@@ -22,7 +22,11 @@ def _ask(draft_id: str | None) -> None:
 
 
 def _delete(info: DraftInfo) -> None:
-    state.draft_store().delete(info.id)
+    try:
+        state.draft_store().delete(info.id)
+    except PlanError as e:  # the database is down: nothing deleted, the question stays
+        state.flash("error", str(e))
+        return
     st.session_state[state.CONFIRM_DELETE] = None
     if st.session_state[state.DRAFT_ID] == info.id:
         st.session_state[state.DRAFT_ID] = None
@@ -35,6 +39,9 @@ def _restore(info: DraftInfo) -> None:
         state.draft_store().restore(info.id)
     except DraftNotFound as e:
         state.flash("warning", str(e))
+        return
+    except PlanError as e:
+        state.flash("error", str(e))
         return
     state.flash("success", f"已恢复草稿：{info.title}")
 

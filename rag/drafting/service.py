@@ -72,9 +72,11 @@ def is_cut(section: SectionState) -> bool:
     return bool(section.version) and not section.version.complete
 
 
-def findings(draft: Draft) -> list[Finding]:
-    """Every check's findings on a draft, against its plan type's current outline."""
-    return check_draft(draft, outline_of(draft.profile))
+def findings(draft: Draft, retriever: object | None = None) -> list[Finding]:
+    """Every check's findings on a draft, against its plan type's current outline; with the
+    library's retriever, also a sample's own words (its rare terms) still said."""
+    rare_terms = getattr(retriever, "rare_terms", None)
+    return check_draft(draft, outline_of(draft.profile), rare_terms)
 
 
 def download_warnings(draft: Draft, found: list[Finding]) -> list[str]:
@@ -102,8 +104,8 @@ class Outcome:
     failures: dict[int, str] = field(default_factory=dict)  # sections left incomplete: why
     findings: list[Finding] | None = None  # set by check()
 
-    def check(self) -> Outcome:
-        self.findings = findings(self.draft)
+    def check(self, retriever: object | None = None) -> Outcome:
+        self.findings = findings(self.draft, retriever)
         return self
 
     @property
@@ -185,7 +187,7 @@ class PlanRun:
         self._save_drafted()
         if self.new and not self.outcome.saved and self.store is not None:
             raise PlanError(NOTHING_WRITTEN)
-        self.outcome.check()
+        self.outcome.check(self.retriever)
 
 
 def draft_plan(
@@ -265,7 +267,7 @@ class SectionRun:
         if version.error:
             self.outcome.failures[self.index] = version.error
         _save(self.store, self.outcome)
-        self.outcome.check()
+        self.outcome.check(self.retriever)
 
 
 def regenerate(

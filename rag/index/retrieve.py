@@ -12,6 +12,7 @@ import numpy as np
 from rag.errors import PlanError
 from rag.index.progress import KEYWORDS, NO_PROGRESS, Progress
 from rag.index.store import ChunkStore
+from rag.index.terms import doc_texts, rare_terms_of
 from rag.library.chunking import context_text
 from rag.plan.specifics import quoted_terms
 from rag.text.tokens import TOKENIZER_VERSION, tokenize
@@ -123,6 +124,9 @@ class _Bm25:
         self.position = {id_: i for i, id_ in enumerate(self.ids)}
         self._masks: dict[tuple, np.ndarray] = {}
         self._shingles = Memo(SHINGLE_MEMO)
+        self._doc_texts: dict[str, str] | None = None
+        self._rare_terms: dict[str, frozenset[str]] = {}
+        self._terms_lock = threading.Lock()
         users: dict[str, set[str]] = {}
         for text, meta in zip(self.texts, self.metas, strict=True):
             for term in quoted_terms(text):
@@ -132,6 +136,19 @@ class _Bm25:
         # the users whose private uploads are in the index
         self.owners = frozenset(m.get("owner", "") for m in self.metas) - {""}
         progress.step(KEYWORDS, total, total)
+
+    def rare_terms(self, doc_id: str) -> frozenset[str]:
+        """A document's rare terms (rag.index.terms), worked out when first asked for: its
+        own text tagged, the others' only searched."""
+        with self._terms_lock:
+            if self._doc_texts is None:
+                pairs = zip((m.get("doc_id", "") for m in self.metas), self.texts, strict=True)
+                self._doc_texts = doc_texts(pairs)
+            if doc_id not in self._rare_terms:
+                texts = self._doc_texts
+                others = (t for d, t in texts.items() if d != doc_id)
+                self._rare_terms[doc_id] = rare_terms_of(texts.get(doc_id, ""), others)
+            return self._rare_terms[doc_id]
 
     def shingles(self, id_: str) -> frozenset[str]:
         """A chunk's character 4-grams, kept for the chunks the last queries returned."""
@@ -229,6 +246,11 @@ class Retriever:
     def shared_terms(self) -> frozenset[str]:
         """The quoted terms (schemes, slogans, brands) more than one library sample uses."""
         return self.bm25().shared_terms
+
+    def rare_terms(self, doc_id: str) -> frozenset[str]:
+        """The words only this library document uses that name something: its places,
+        units, brands (what a sentence taken from it must not still say)."""
+        return self.bm25().rare_terms(doc_id)
 
     def search(
         self,

@@ -273,8 +273,10 @@ def _take(section: SectionState, change: SectionChange, filename: str, when: flo
     if change.renamed:
         section.title = change.title
     if change.text != normal_text(section.text) or not section.versions:
-        passages = list(section.version.passages) if section.version else []
-        section.add(Version(change.text, IMPORT, passages=passages, created=when, file=filename))
+        # sentences kept from the current text keep their sources, the others are 用户修改
+        section.add(
+            Version.following(section.version, change.text, IMPORT, created=when, file=filename)
+        )
 
 
 def _after(draft: Draft, placed: dict[int, SectionState], after: int | None) -> int:

@@ -16,9 +16,10 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol, Self
 
@@ -98,6 +99,18 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE draft ADD COLUMN owner TEXT NOT NULL DEFAULT ''",
         "CREATE INDEX IF NOT EXISTS draft_owner ON draft (owner, deleted, updated)",
     ),
+    (  # signing in (rag.signin): sessions, wrong passwords, the key tokens are signed with
+        "CREATE TABLE IF NOT EXISTS sign_in_session ("
+        " id TEXT PRIMARY KEY, name TEXT NOT NULL, address TEXT NOT NULL,"
+        " created DOUBLE PRECISION NOT NULL, expires DOUBLE PRECISION NOT NULL,"
+        " revoked DOUBLE PRECISION, code TEXT, code_expires DOUBLE PRECISION)",
+        "CREATE INDEX IF NOT EXISTS sign_in_session_code ON sign_in_session (code)",
+        "CREATE TABLE IF NOT EXISTS sign_in_failure ("
+        " name TEXT NOT NULL, address TEXT NOT NULL, at DOUBLE PRECISION NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS sign_in_failure_name ON sign_in_failure (name, at)",
+        "CREATE INDEX IF NOT EXISTS sign_in_failure_address ON sign_in_failure (address, at)",
+        "CREATE TABLE IF NOT EXISTS sign_in_key (id INTEGER PRIMARY KEY, secret TEXT NOT NULL)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -134,6 +147,17 @@ class SqlDraftStore:
         if self.placeholder != "?":
             sql = sql.replace("?", self.placeholder)
         return db.execute(sql, params)
+
+    @contextmanager
+    def transaction(self, write: bool = True) -> Iterator[Callable[..., Any]]:
+        """One transaction on this database, for the tables kept beside the drafts (signing
+        in): yields run(sql, params) with ? placeholders; committed on leaving. write=False
+        for reading only (SQLite then takes no write lock)."""
+        try:
+            with self._writing() if write else self._reading() as db:
+                yield partial(self._run, db)
+        except self._errors as e:
+            raise PlanError(f"{self.failure}：{e}。请检查草稿库的磁盘空间、权限或连接。") from e
 
     def save(self, draft: Draft) -> str:
         if not draft.id:
@@ -297,6 +321,13 @@ class SQLiteDraftStore(SqlDraftStore):
             db.execute("PRAGMA busy_timeout=10000")
             if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
                 self._migrate(db)
+        except sqlite3.DatabaseError as e:  # not OperationalError: the file is no database
+            if not isinstance(e, sqlite3.OperationalError):
+                raise PlanError(
+                    f"草稿库文件已损坏，无法读取（{self.path.name}）：请管理员从备份恢复，"
+                    "或把它移走后重新打开页面（会新建一个空的草稿库）。"
+                ) from e
+            raise PlanError(f"无法打开草稿库：{e}。请检查数据目录的磁盘空间和写入权限。") from e
         except (OSError, sqlite3.Error) as e:
             raise PlanError(f"无法打开草稿库：{e}。请检查数据目录的磁盘空间和写入权限。") from e
         return db
