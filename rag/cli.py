@@ -1,5 +1,5 @@
 """`python -m rag …`: ingest, embed-cache, search, clean, topics, import-raw, raw-report,
-draft, export, batch, user."""
+draft, export, import-edited, batch, user."""
 
 from __future__ import annotations
 
@@ -59,6 +59,22 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True, help="目标文件（.docx、.md 或 .txt）")
     p.add_argument("--bom", action="store_true", help=".txt/.md 带 BOM（便于 Windows 记事本）")
     p.add_argument("--fonts", choices=("gb2312", "plain"), help="Word 字体：gb2312 或 plain")
+
+    p = sub.add_parser(
+        "import-edited",
+        help="把在 Word/WPS 中改过的计划（.docx/.txt/.md）与 draft --json 保存的草稿逐节对比",
+    )
+    p.add_argument("draft", type=Path, help="draft --json 输出的 JSON 文件")
+    p.add_argument("edited", type=Path, help="改过的文件（.docx、.txt 或 .md）")
+    p.add_argument(
+        "--accept",
+        choices=("all", "none"),
+        default="none",
+        help="all：接受全部改动（锁定的章节除外），各节成为新版本；none（默认）：只列出改动",
+    )
+    p.add_argument(
+        "--json", action="store_true", help="输出 JSON：接受改动后的草稿（与 draft --json 同格式）"
+    )
 
     p = sub.add_parser("batch", help="按一张社区信息表（.xlsx/.csv）为每个社区起草一份计划")
     p.add_argument("table", type=Path, help="社区信息表：每行一个社区（模板见 batch-template）")
@@ -277,12 +293,12 @@ def cmd_draft(args) -> int:
         callbacks=_Progress(draft),
     )
     findings = outcome.findings
-    if args.json:
-        print(json.dumps(draft.to_dict(findings), ensure_ascii=False, indent=2))
-    if args.out:
+    if args.out:  # first: the JSON then holds the export's record
         write(draft, args.out)
         print(f"已写入 {args.out}", file=sys.stderr)
-    elif not args.json:
+    if args.json:
+        print(json.dumps(draft.to_dict(findings), ensure_ascii=False, indent=2))
+    if not args.out and not args.json:
         print(to_text(draft), end="")
     for f in findings:
         items = f"：{'、'.join(f.items[:8])}" if f.items else ""
@@ -293,24 +309,108 @@ def cmd_draft(args) -> int:
     return 1 if incomplete else 0
 
 
+def _read_draft_file(path: Path):
+    """A draft saved by `draft --json`, and the JSON it was read from."""
+    from rag.plan.draft import Draft
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        return Draft.from_dict(data), data
+    except FileNotFoundError as e:
+        raise PlanError(f"找不到草稿文件：{path}") from e
+    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError) as e:
+        raise PlanError(f"不是 draft --json 输出的草稿文件：{path}") from e
+
+
 def cmd_export(args) -> int:
     from rag.drafting import service
     from rag.export.docx import FONT_SETS, fonts_from_settings
     from rag.export.files import write
-    from rag.plan.draft import Draft
 
-    try:
-        data = json.loads(args.draft.read_text(encoding="utf-8-sig"))
-        draft = Draft.from_dict(data)
-    except FileNotFoundError as e:
-        raise PlanError(f"找不到草稿文件：{args.draft}") from e
-    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError) as e:
-        raise PlanError(f"不是 draft --json 输出的草稿文件：{args.draft}") from e
+    draft, data = _read_draft_file(args.draft)
     fonts = FONT_SETS[args.fonts] if args.fonts else fonts_from_settings()
     write(draft, args.out, bom=args.bom, fonts=fonts)
     print(f"已写入 {args.out}")
     for warning in service.download_warnings(draft, service.findings(draft)):
         print(warning, file=sys.stderr)  # as the page's download warns
+    # The export is recorded in the draft file, so an edited copy can be traced back to it.
+    data["exports"] = draft.exports
+    try:
+        args.draft.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    except OSError as e:
+        print(f"提示：导出记录未能写回 {args.draft}（{e.strerror}）。", file=sys.stderr)
+    return 0
+
+
+def _print_review(found, out) -> None:
+    """Each change of an edited file, sentence by sentence, as lines of text."""
+    from rag.review.diff import ADDED, CHANGED, REMOVED, changes, summary
+
+    if found.export:
+        import datetime as dt
+
+        when = dt.datetime.fromtimestamp(found.export["time"]).strftime("%Y-%m-%d %H:%M")
+        how = "文件中的导出标记" if found.marked else "与导出内容比对"
+        print(f"来源：{when} 导出的 {found.export['format']} 文件（据{how}）", file=out)
+    else:
+        print("来源：找不到对应的导出记录，按草稿当前内容比对", file=out)
+    if found.app_changed:
+        print(f"导出后在应用中修改过：{'、'.join(found.app_changed)}", file=out)
+    for change in found.head:
+        problem = f"（不能采用：{change.problem}）" if change.problem else ""
+        print(f"[{change.label}] {change.current or '（空）'} → {change.new}{problem}", file=out)
+    marks = {REMOVED: "  - ", ADDED: "  + "}
+    for change in found.sections:
+        if change.kind == "new":
+            print(f"[新增章节] {change.heading}（{len(change.text)} 字）", file=out)
+            continue
+        found_changes = changes(change.current, change.text)
+        notes = [
+            f"标题改为“{change.title}”" if change.renamed else "",
+            "已锁定，不会改动" if change.locked else "",
+            "导出后应用中也修改过" if change.app_changed else "",
+        ]
+        notes = "；".join(n for n in notes if n)
+        print(
+            f"[{change.current_heading}] {summary(found_changes)}"
+            + (f"（{notes}）" if notes else ""),
+            file=out,
+        )
+        for c in found_changes:
+            if c.kind == CHANGED:
+                print(f"  - {c.old}\n  + {c.new}", file=out)
+            else:
+                print(marks[c.kind] + (c.new or c.old), file=out)
+    for head in found.removed:
+        print(f"[文件中没有] {head}：草稿中保留，未删除", file=out)
+    if not (found.head or found.sections or found.removed):
+        print("与草稿相比没有改动。", file=out)
+
+
+def cmd_import_edited(args) -> int:
+    from rag.drafting import service
+    from rag.drafting.edited import accept_checked, review_file
+    from rag.errors import InputFileError
+
+    draft, _ = _read_draft_file(args.draft)
+    try:
+        data = args.edited.read_bytes()
+    except FileNotFoundError as e:
+        raise InputFileError(f"找不到文件：{args.edited}") from e
+    except OSError as e:
+        raise InputFileError(f"无法读取文件 {args.edited}：{e.strerror}") from e
+    found = review_file(draft, data, args.edited.name)
+    _print_review(found, sys.stderr if args.json else sys.stdout)
+    if args.accept == "all":
+        done, _ = accept_checked(draft, found, found.keys)
+        taken = [*done.head, *done.sections]
+        print(f"已接受：{'、'.join(taken) if taken else '无'}", file=sys.stderr)
+        if done.locked:
+            print(f"已锁定，未改动：{'、'.join(done.locked)}", file=sys.stderr)
+        if not args.json:
+            print("提示：加 --json 才会输出接受改动后的草稿（可重定向保存）。", file=sys.stderr)
+    if args.json:
+        print(json.dumps(draft.to_dict(service.findings(draft)), ensure_ascii=False, indent=2))
     return 0
 
 
@@ -519,6 +619,7 @@ COMMANDS = {
     "topics": cmd_topics,
     "draft": cmd_draft,
     "export": cmd_export,
+    "import-edited": cmd_import_edited,
     "import-raw": cmd_import_raw,
     "raw-report": cmd_raw_report,
     "eval": cmd_eval,

@@ -19,6 +19,7 @@ from rag.config import Settings
 from rag.drafting import service
 from rag.drafting.composer.compose import Composer
 from rag.drafting.composer.variety import BatchVariety, sample_keys
+from rag.drafting.edited import review_file
 from rag.drafting.model.providers import make_llm_config
 from rag.drafting.model.writer import ModelWriter
 from rag.errors import InputFileError
@@ -160,6 +161,9 @@ def test_a_batch_writes_a_plan_per_valid_row_a_summary_and_a_zip(batch_setup):
         docx = out / r.file
         assert docx.read_bytes().startswith(b"PK") and r.file.endswith("2027年双拥工作计划.docx")
         assert store.load(r.draft_id).profile.community == r.community  # a normal draft
+        # the file is an export of the saved draft: an edited copy comes back to it
+        assert [e["format"] for e in store.load(r.draft_id).exports] == ["docx"]
+        assert review_file(store.load(r.draft_id), docx.read_bytes(), r.file).marked
         assert r.sections == 5 and r.characters > 1000 and r.seconds > 0
         # the batch warns of marks to confirm as the draft's page does
         page_warning = marks_warning(service.findings(store.load(r.draft_id)))

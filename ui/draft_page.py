@@ -10,6 +10,7 @@ from functools import partial
 
 import streamlit as st
 
+from rag.drafting import edited as round_trip
 from rag.drafting import service
 from rag.errors import (
     DatabaseUnavailable,
@@ -18,11 +19,11 @@ from rag.errors import (
     NoMoreVariants,
     PlanError,
 )
-from rag.export.files import render, safe_filename
+from rag.export.files import safe_filename
 from rag.plan.draft import MAX_INSTRUCTION_CHARS, MAX_SECTION_CHARS, Draft
 from rag.plan.previous import PreviousPlan
 from rag.plan.profile import make_profile, profile_errors
-from ui import state, unsaved
+from ui import edited, state, unsaved
 from ui.literal import literal
 from ui.profile_form import profile_form
 
@@ -34,7 +35,7 @@ LIMITS = (
     f"正文最多 {MAX_SECTION_CHARS} 字，修改要求最多 {MAX_INSTRUCTION_CHARS} 字"
     "（输入框右下角显示已用字数，超出的部分输不进去）。"
 )
-ORIGINS = {"composer": "离线组合", "model": "模型", "edit": "手工修改"}
+ORIGINS = {"composer": "离线组合", "model": "模型", "edit": "手工修改", "import": "修改稿"}
 UNEXPECTED_ERROR = (
     "出现了意外错误（详细信息已记入服务器日志）。请稍后再试；如果反复出现，请联系管理员。"
 )
@@ -192,6 +193,8 @@ def _on_lock(draft_id: str, index: int, key: str) -> None:
 def _origin(version) -> str:
     """Who wrote a version, each name once: 离线组合, 手工修改, 模型（deepseek-chat）."""
     origin = ORIGINS.get(version.origin, version.origin)
+    if version.file:
+        return f"{origin}（{version.file}）"
     return f"{origin}（{version.model}）" if version.model and version.model != origin else origin
 
 
@@ -266,6 +269,7 @@ def section_view(draft: Draft, index: int, findings) -> None:
                 )
                 if restore and (_saved(service.restore, draft, index, n) or unsaved.holds(draft)):
                     st.rerun()
+            edited.compare_versions(draft, index)
     if undo and ((outcome := _saved(service.undo, draft, index)) or unsaved.holds(draft)):
         if outcome and outcome.changed:
             state.flash("info", f"“{section.title}”已撤销到上一版。")
@@ -323,7 +327,8 @@ def export_buttons(draft: Draft, findings: list) -> None:
     ):
         col.download_button(
             label,
-            data=partial(render, draft, suffix),  # built when clicked, not on every rerun
+            # built when clicked, not on every rerun; the export is recorded on the draft
+            data=partial(round_trip.export, state.draft_store(), draft.id, suffix),
             file_name=safe_filename(draft.title, suffix),
             mime=mime,
             key=f"dl{suffix}",
@@ -391,3 +396,4 @@ def page() -> None:
         section_view(draft, index, by_section.get(head, []))
     st.text(f"{draft.author}\n{draft.date}".strip())
     export_buttons(draft, findings)
+    edited.import_panel(draft)

@@ -52,6 +52,7 @@ BATCH_YEAR = "batch_year"
 BATCH_RESULT = "batch_result"  # the last batch of this session: (output folder, results)
 PASTE = "paste_import"  # a pasted page, cleaned and split: (RawImport, [UploadPreview])
 PASTE_ROUND = "paste_round"  # a new text area after each save empties it
+EDITED_DECLINED = "edited_declined"  # 导入修改稿: per file, the changes the user declined
 
 PAGES = ("起草", "我的草稿", "批量起草", "范文库")
 OFFLINE = "离线组合（不需要网络和密钥）"
@@ -109,6 +110,7 @@ def init_state() -> None:
         BATCH_RESULT: None,
         PASTE: None,
         PASTE_ROUND: 0,
+        EDITED_DECLINED: {},
     }
     for key, value in defaults.items():
         if key not in st.session_state:

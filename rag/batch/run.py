@@ -22,12 +22,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from rag.batch.table import TableRow
+from rag.drafting import edited as round_trip
 from rag.drafting import service
 from rag.drafting.composer.variety import BatchVariety
 from rag.drafting.pipeline import run_with_events
 from rag.drafting.writer import SectionWriter
 from rag.errors import DraftNotFound, PlanError
-from rag.export.files import render, safe_filename
+from rag.export.files import safe_filename
 from rag.export.sheets import workbook_bytes
 from rag.plan.store import DraftStore
 from rag.review.checks import MARKS_WARNING
@@ -200,7 +201,8 @@ class Batch:
             )
             draft, findings = outcome.draft, outcome.findings
             name = safe_filename(f"{row.number:03d}_{draft.title}", ".docx")
-            (self.out / name).write_bytes(render(draft, ".docx"))
+            # the export recorded on the saved draft: an edited copy can be traced back to it
+            (self.out / name).write_bytes(round_trip.export(self.store, draft.id, ".docx"))
             draft_id = draft.id
         except (PlanError, OSError) as e:
             error = str(e) if isinstance(e, PlanError) else f"无法写入文件：{e.strerror}"

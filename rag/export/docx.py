@@ -212,9 +212,11 @@ def add_body_line(document, line: str, fonts: Fonts) -> None:
         _run(p, line, fonts.body)
 
 
-def to_docx(draft: Draft, fonts: Fonts = GB2312_FONTS) -> bytes:
-    """The plan as a .docx in the official layout."""
+def to_docx(draft: Draft, fonts: Fonts = GB2312_FONTS, mark: str = "") -> bytes:
+    """The plan as a .docx in the official layout; mark: the export's trace (see
+    rag.plan.edited.export_mark), kept in the core properties, where Word and WPS leave it."""
     document = Document()
+    document.core_properties.identifier = mark
     _prepare(document, fonts)
     section = document.sections[0]
     section.start_type = WD_SECTION.NEW_PAGE

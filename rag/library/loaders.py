@@ -126,8 +126,8 @@ def check_zip(data: bytes, name: str = "文件") -> None:
     _check_zip(data, name)
 
 
-def read_docx_bytes(data: bytes, name: str = "文件") -> str:
-    """Paragraph and table text of a .docx, one paragraph per line; its zip is checked first."""
+def open_docx(data: bytes, name: str = "文件"):
+    """A python-docx Document of checked bytes: the PK signature and the zip first."""
     if not data.startswith(b"PK\x03\x04"):
         raise _broken_docx(name)
     _check_zip(data, name)
@@ -136,7 +136,18 @@ def read_docx_bytes(data: bytes, name: str = "文件") -> str:
     from lxml.etree import LxmlError
 
     try:
-        document = docx.Document(io.BytesIO(data))
+        return docx.Document(io.BytesIO(data))
+    except (*_BROKEN_ZIP, KeyError, OpcError, LxmlError) as e:
+        raise _broken_docx(name) from e
+
+
+def read_docx_bytes(data: bytes, name: str = "文件") -> str:
+    """Paragraph and table text of a .docx, one paragraph per line; its zip is checked first."""
+    document = open_docx(data, name)
+    from docx.opc.exceptions import OpcError
+    from lxml.etree import LxmlError
+
+    try:
         lines = [p.text for p in document.paragraphs]
         for table in document.tables:
             for row in table.rows:
@@ -149,15 +160,21 @@ def read_docx_bytes(data: bytes, name: str = "文件") -> str:
     return text
 
 
-def read_bytes(data: bytes, filename: str) -> str:
-    """Text of an uploaded or read file, chosen by its extension."""
+def check_size(data: bytes, filename: str) -> str:
+    """The quoted file name of a file of a supported type and size; InputFileError otherwise."""
     suffix = Path(filename).suffix.lower()
     name = f"“{Path(filename).name}”"
     if suffix not in SUPPORTED_SUFFIXES:
         raise InputFileError(f"不支持{name}的文件类型，请使用 .txt、.md 或 .docx。")
     if len(data) > MAX_FILE_BYTES:
         raise InputFileError(f"{name}太大（超过 {MAX_FILE_BYTES // 1024 // 1024} MB）。")
-    if suffix == ".docx":
+    return name
+
+
+def read_bytes(data: bytes, filename: str) -> str:
+    """Text of an uploaded or read file, chosen by its extension."""
+    name = check_size(data, filename)
+    if Path(filename).suffix.lower() == ".docx":
         return strip_control(read_docx_bytes(data, name))
     return strip_control(decode_bytes(data, name))
 

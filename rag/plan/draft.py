@@ -16,6 +16,7 @@ from rag.text.zh import cn_numeral
 MAX_VERSIONS = 20  # per section: the first and the newest; older ones in between are dropped
 MAX_SECTION_CHARS = 5000  # a section's text as the user may edit it
 MAX_INSTRUCTION_CHARS = 200  # a regeneration instruction
+MAX_EXPORTS = 20  # the exports a draft remembers, newest last
 COMPOSER = "离线组合"  # the offline composer's name: who drafted a draft that does not say
 
 
@@ -45,7 +46,7 @@ class Version:
     """
 
     text: str
-    origin: str  # composer | model | edit
+    origin: str  # composer | model | edit | import (修改稿: a file edited in Word or WPS)
     sentences: list[Sentence] = field(default_factory=list)
     given: list[Passage] = field(default_factory=list)  # what the sources name, with texts
     model: str = ""
@@ -55,6 +56,7 @@ class Version:
     units: list[str] = field(default_factory=list)  # composer: ids of the pieces it used
     usage: dict = field(default_factory=dict)
     created: float = field(default_factory=time.time)
+    file: str = ""  # import: the name of the edited file the text came from
 
     def __post_init__(self):
         if self.sentences:  # keep only what the sources name, once each
@@ -192,6 +194,10 @@ def _trim(section: SectionState) -> None:
             section.current -= 1
 
 
+def _without_exports(head: dict) -> dict:
+    return {k: v for k, v in head.items() if k != "exports"}
+
+
 def heading(index: int, title: str) -> str:
     """The level-1 heading of the index-th section: 一、指导思想."""
     return f"{cn_numeral(index + 1)}、{title}"
@@ -215,6 +221,8 @@ class Draft:
     # A whole-plan run under way, or cut off before its end: when it began, which sections.
     run: dict | None = None
     revision: int = 0  # the stored revision this draft was read at or last saved as
+    # Each export (see record_export): when, at which revision, and what the file held.
+    exports: list[dict] = field(default_factory=list)
     # What the store last had of it (see snapshot), the base of a merge with a later save.
     base: tuple | None = field(default=None, repr=False, compare=False)
     # The sections whose text the last save found changed here and in another save since.
@@ -262,7 +270,24 @@ class Draft:
             "date": self.date,
             "run": self.run,
             "previous": self.previous.to_dict() if self.previous else None,
+            "exports": self.exports,
         }
+
+    def record_export(self, suffix: str, when: float | None = None) -> dict:
+        """Remember an export: its time, the revision, the title and 落款, and which version of
+        each section it held (by creation time), so an edited file can be traced back to it."""
+        record = {
+            "time": when if when is not None else time.time(),
+            "revision": self.revision,
+            "format": suffix.lstrip(".").lower(),
+            "title": self.title,
+            "preamble": self.preamble,
+            "author": self.author,
+            "date": self.date,
+            "versions": [s.version.created if s.version else None for s in self.sections],
+        }
+        self.exports = [*self.exports, record][-MAX_EXPORTS:]
+        return record
 
     def begin_run(self, indices: list[int]) -> None:
         self.run = {"started": time.time(), "sections": list(indices)}
@@ -292,9 +317,14 @@ class Draft:
         versions of both, ours current, and is named in conflicts. Without a base (a draft
         not read from the store) nothing counts as unchanged."""
         base_head, base_sections = self.base or ({}, ())
+        known = {e["time"] for e in self.exports}  # every export of both sides is kept
+        self.exports = sorted(
+            [*self.exports, *(e for e in theirs.exports if e["time"] not in known)],
+            key=lambda e: e["time"],
+        )[-MAX_EXPORTS:]
         if len(theirs.sections) != len(self.sections):
-            return  # another outline: cannot happen to one draft id; ours stands
-        if self.head() == base_head:
+            return  # another outline, or a section added from an edited file: ours stands
+        if _without_exports(self.head()) == _without_exports(base_head):
             self.title, self.topic = theirs.title, theirs.topic
             self.drafted_by = theirs.drafted_by
             self.profile, self.preamble = theirs.profile, theirs.preamble
@@ -344,4 +374,5 @@ class Draft:
             previous=PreviousPlan.from_dict(data.get("previous")),
             revision=data.get("revision", 0),
             run=data.get("run"),
+            exports=list(data.get("exports") or []),
         )

@@ -407,8 +407,11 @@ def _plan_findings(draft: Draft, outline: Outline) -> list[Finding]:
     if not profile.community_type:
         findings.append(community_type_finding(profile.notes))
     titles = [s.title for s in draft.sections]
+    # a section renamed (in an edited file) keeps its role: 组织保障 is still the 保障措施
+    outline_titles = {spec.title for spec in outline.sections}
+    renamed = {s.role for s in draft.sections if s.title not in outline_titles}
     for spec in outline.sections:
-        if spec.title not in titles:
+        if spec.title not in titles and spec.role not in renamed:
             findings.append(Finding("全文", "缺少章节", f"缺少“{spec.title}”一节，请补上。"))
     # A draft made before its plan type's outline changed keeps the sections it has.
     current = {spec.title for spec in outline.sections}
