@@ -19,7 +19,8 @@ from pathlib import Path
 from rag.batch.run import Batch
 from rag.batch.table import TableRow
 from rag.config import REPO_ROOT, Settings
-from rag.drafting.composer.compose import Composer, sample_keys
+from rag.drafting.composer.compose import Composer
+from rag.drafting.composer.variety import sample_keys
 from rag.drafting.model.writer import ModelWriter
 from rag.drafting.pipeline import draft_sections, new_draft, outline_of
 from rag.index.embeddings import HashEmbeddingFunction

@@ -16,7 +16,8 @@ import pytest
 from rag.batch.run import SUMMARY_FILE, ZIP_FILE, Batch, BatchCallbacks, write_outputs
 from rag.batch.table import TEMPLATE_HEADER, table_rows, template_bytes
 from rag.config import Settings
-from rag.drafting.composer.compose import BatchVariety, Composer, sample_keys
+from rag.drafting.composer.compose import Composer
+from rag.drafting.composer.variety import BatchVariety, sample_keys
 from rag.drafting.model.providers import make_llm_config
 from rag.drafting.model.writer import ModelWriter
 from rag.errors import InputFileError

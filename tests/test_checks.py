@@ -41,7 +41,7 @@ def draft_with(texts: dict[int, str], passages: dict[int, str] | None = None) ->
         cited = (
             [Passage(f"p{i}", "d", "范文", "", passages[i])] if passages and i in passages else []
         )
-        section.add(Version(text, "edit", passages=cited))
+        section.add(Version(text, "edit", given=cited))
     return draft
 
 

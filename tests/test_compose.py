@@ -7,22 +7,17 @@ import re
 import pytest
 
 from rag.drafting.composer.adapt import Places
-from rag.drafting.composer.compose import (
-    Composer,
-    facts_sentence,
-    notes_sentences,
-    passage_units,
-    strip_number,
-)
+from rag.drafting.composer.compose import Composer
+from rag.drafting.composer.units import strip_number
 from rag.drafting.pipeline import draft_sections, new_draft, outline_of, regenerate_section
 from rag.drafting.writer import SectionJob
 from rag.errors import NoMoreVariants
 from rag.export.text import to_text
-from rag.plan.draft import Draft, Passage
+from rag.plan.draft import Draft
 from rag.plan.outlines import load_outlines
 from rag.plan.profile import make_profile
 from rag.review.checks import check_draft
-from rag.text.zh import PLACEHOLDER, cn_numeral, sentence_key, sentences
+from rag.text.zh import PLACEHOLDER, sentence_key, sentences
 
 FULL = {
     "community": "阳光社区",
@@ -134,22 +129,6 @@ def test_sentences_with_other_communities_facts_are_dropped(sample):
     assert adapter().sentence(sample) is None
 
 
-def test_a_sentence_that_leans_on_a_dropped_one_goes_with_it():
-    text = (
-        "（一）加强国防教育。社区下辖锦华苑、滨河湾两个商品房小区。同时宣传征兵知识。\n"
-        "（二）做好征兵宣传。组织志愿者开展国防教育宣传。同时宣传征兵政策和优待政策。"
-    )
-    passage = Passage("p#1", "p", "样例", "三、主要任务", text)
-    units = passage_units(passage, adapter(), topic_check=False)
-    assert [u.body for u in units] == [
-        ("组织志愿者开展国防教育宣传。", "同时宣传征兵政策和优待政策。")
-    ]
-    # the items of a list whose head went go with it; what follows the list stays
-    text = "具体目标是：完成上级下达的征兵任务；民兵整组按时完成。落实优抚政策，做到应享尽享。"
-    units = passage_units(Passage("p#2", "p", "样例", "一、指导思想", text), adapter(), False)
-    assert [u.body for u in units] == [("落实优抚政策，做到应享尽享。",)]
-
-
 def test_a_scheme_or_slogan_only_one_sample_quotes_is_that_samples(hash_index):
     _, _, retriever = hash_index
     shared = retriever.shared_terms()
@@ -165,21 +144,6 @@ def test_a_scheme_or_slogan_only_one_sample_quotes_is_that_samples(hash_index):
 
 def test_without_a_parent_street_placeholders_become_generic():
     assert adapter(parent="").sentence("按照××街道的部署开展工作。") == "按照街道的部署开展工作。"
-
-
-def test_facts_sentence_uses_units_by_kind_of_fact():
-    profile = make_profile(
-        {
-            "community": "阳光社区",
-            "year": 2027,
-            "topic": "双拥",
-            "households": 100,
-            "facts": {"退役军人": 126, "现役军人家庭": 9, "微型消防站": 2, "覆盖率": "95%"},
-        }
-    )
-    assert facts_sentence(profile) == (
-        "阳光社区共有住户100户，辖区有退役军人126名、现役军人家庭9户、微型消防站2个、覆盖率95%。"
-    )
 
 
 def compose(retriever, topic: str, **change) -> Draft:
@@ -273,23 +237,6 @@ def test_regenerating_gives_new_variants_until_they_run_out(hash_index):
     assert draft.sections[4].undo() and draft.sections[4].text == texts[-2]
 
 
-def test_schedule_has_two_layouts_then_stops(hash_index):
-    _, _, retriever = hash_index
-    draft = compose(retriever, "xiaofang")
-    index = [s.role for s in draft.sections].index("安排")
-    quarter = regenerate_section(draft, index, retriever=retriever, writer=Composer()).text
-    lines = quarter.split("\n")
-    assert [line[: line.index("。")] for line in lines] == [
-        "（一）第一季度",
-        "（二）第二季度",
-        "（三）第三季度",
-        "（四）第四季度",
-    ]
-    assert "5月12日，全国防灾减灾日" in lines[1] and "11月9日" in lines[3]
-    with pytest.raises(NoMoreVariants):
-        regenerate_section(draft, index, retriever=retriever, writer=Composer())
-
-
 def test_a_guiding_section_without_fitting_samples_gives_the_profiles_approach_and_a_mark():
     profile = make_profile(
         {**FULL, "topic": "laoling", "community_type": "单位型社区", "priorities": ["老年助餐"]}
@@ -300,20 +247,6 @@ def test_a_guiding_section_without_fitting_samples_gives_the_profiles_approach_a
     first, mark = sentences(text)
     assert "结合单位型社区的实际，把老年助餐作为重点，扎实做好2027年" in first
     assert mark == f"【待补充：{outline.sections[index].purpose.rstrip('。')}】"
-
-
-@pytest.mark.parametrize(
-    ("notes", "written"),
-    [
-        ("原轴承厂家属区，退休职工多", ["红旗社区为原轴承厂家属区，退休职工多。"]),
-        ("老街巷多，老年居民比例高", ["辖区老街巷多，老年居民比例高。"]),
-        ("由原柳河村整体搬迁而来", ["红旗社区由原柳河村整体搬迁而来。"]),
-        ("辖区有两所小学；居民以年轻家庭为主", ["辖区有两所小学。", "居民以年轻家庭为主。"]),
-    ],
-)
-def test_notes_are_written_as_sentences_with_a_subject(notes, written):
-    profile = make_profile({"community": "红旗社区", "year": 2027, "topic": "老龄", "notes": notes})
-    assert notes_sentences(profile) == written
 
 
 def test_a_fact_two_priorities_share_is_stated_once(hash_index):
@@ -336,28 +269,3 @@ def test_a_bare_profile_marks_what_is_missing_instead_of_inventing(hash_index):
     kinds = {f.kind for f in check_draft(draft, outline_of(draft.profile))}
     assert "待补充" in kinds
     assert "待核实" not in kinds
-
-
-def test_an_instruction_adds_its_entry_to_the_schedule(hash_index):
-    _, _, retriever = hash_index
-    draft = compose(retriever, "shuangyong")
-    index = [s.role for s in draft.sections].index("安排")
-    before = draft.sections[index].text
-    version = regenerate_section(
-        draft,
-        index,
-        retriever=retriever,
-        writer=Composer(),
-        instruction="增加春节走访慰问的具体安排",
-    )
-    lines = version.text.split("\n")
-    marked = [line for line in lines if "【待补充：春节走访慰问的具体安排" in line]
-    assert len(marked) == 1 and "元旦春节走访慰问" in marked[0]  # on its own key date
-    assert [re.sub("【.*】", "", line) for line in lines] == before.split("\n")
-    # a request for something the calendar does not hold becomes an entry of its own
-    other = regenerate_section(
-        draft, index, retriever=retriever, writer=Composer(), instruction="补充老兵理发义诊进楼院"
-    )
-    *entries, new, closing = other.text.split("\n")
-    assert new.startswith(f"（{cn_numeral(len(entries) + 1)}）老兵理发义诊进楼院。【待补充：")
-    assert "12月" in closing  # the year's summing-up stays last

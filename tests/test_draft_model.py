@@ -31,7 +31,7 @@ def section(*texts: str) -> SectionState:
     """A section with one composer version per text, each citing its own passage."""
     state = SectionState("工作目标", "目标", "提出年度目标。", 250)
     for n, text in enumerate(texts):
-        state.add(Version(text, "composer", passages=[P1 if n % 2 == 0 else P2]))
+        state.add(Version(text, "composer", given=[P1 if n % 2 == 0 else P2]))
     return state
 
 
@@ -181,12 +181,12 @@ def test_to_dict_and_from_dict_round_trip_versions_current_and_locks():
     d = draft()
     d.id = "abc123"
     first, second = d.sections[0], d.sections[1]
-    first.add(Version("第一版。", "composer", passages=[P1], units=["u1", "u2"]))
+    first.add(Version("第一版。", "composer", given=[P1], units=["u1", "u2"]))
     first.add(
         Version(
             "模型版。",
             "model",
-            passages=[P1, P2],
+            given=[P1, P2],
             model="deepseek-chat",
             instruction="写得更具体",
             complete=False,
@@ -196,7 +196,7 @@ def test_to_dict_and_from_dict_round_trip_versions_current_and_locks():
     )
     first.edit("用户版。")
     first.restore(1)
-    second.add(Version("目标。", "composer", passages=[P2]))
+    second.add(Version("目标。", "composer", given=[P2]))
     second.locked = True
 
     data = d.to_dict()
@@ -227,8 +227,8 @@ def test_to_dict_and_from_dict_round_trip_versions_current_and_locks():
 
 def test_to_dict_shows_each_sections_heading_text_and_current_passages():
     d = draft()
-    d.sections[0].add(Version("一版。", "composer", passages=[P1]))
-    d.sections[0].add(Version("二版。", "composer", passages=[P2]))
+    d.sections[0].add(Version("一版。", "composer", given=[P1]))
+    d.sections[0].add(Version("二版。", "composer", given=[P2]))
     d.sections[0].restore(0)
     data = d.to_dict()
     shown = data["sections"][0]

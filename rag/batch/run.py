@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from rag.batch.table import TableRow
-from rag.drafting.composer.compose import BatchVariety, Composer
+from rag.drafting.composer.variety import BatchVariety
 from rag.drafting.pipeline import draft_sections, new_draft, outline_of, run_with_events
 from rag.drafting.writer import SectionWriter
 from rag.errors import DraftNotFound, PlanError
@@ -140,12 +140,13 @@ class Batch:
                 self._finish(kept)
             else:
                 todo.append(row)
-        writer = self.make_writer()
-        if isinstance(writer, Composer):
-            # one composer for the batch, row after row: each plan avoids what the others said
-            writer.variety = BatchVariety()
-            self._seed(writer.variety)
+        variety = BatchVariety()
+        writer = self.make_writer().for_batch(variety)
+        if writer is not None:
+            # one writer for the batch, row after row: each plan avoids what the others said
+            self._seed(variety)
             for row in todo:
+                variety.start_plan()
                 self._draft(row, writer)
         else:
             workers = self.workers or MODEL_WORKERS
@@ -181,8 +182,6 @@ class Batch:
         self.callbacks.row_started(row)
         start = time.perf_counter()
         try:
-            if isinstance(writer, Composer) and writer.variety is not None:
-                writer.variety.start_plan()
             writer = writer or self.make_writer()
             draft = new_draft(row.profile, writer)
             draft_sections(draft, retriever=self.retriever, writer=writer)

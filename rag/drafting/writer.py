@@ -58,6 +58,32 @@ class SectionWriter(Protocol):
 
     def write(self, job: SectionJob, on_text: Callable[[str], None] | None = None) -> Version: ...
 
+    def for_batch(self, variety: Variety) -> SectionWriter | None:
+        """The writer for a batch whose plans are drafted one after another, each varying from
+        the earlier ones (what they said is kept in variety); None when this writer drafts every
+        plan on its own, so that a batch may draft several at once."""
+        ...
+
+
+class Variety(Protocol):
+    """What the plans of a batch said, for a writer that varies them (the composer)."""
+
+    def start_plan(self) -> None:
+        """What is added from now on is another plan's."""
+        ...
+
+    def used(self, text: str) -> int:
+        """How often earlier plans said the sentences of a text."""
+        ...
+
+    def allows(self, text: str) -> bool:
+        """Whether the current plan may still say a text."""
+        ...
+
+    def add(self, text: str) -> None:
+        """The current plan says a text."""
+        ...
+
 
 class Cancelled(BaseException):
     """Raised in a writer's thread by a progress hook once nobody listens for the results any

@@ -9,6 +9,7 @@ from rag.errors import PlanError
 from rag.plan.outlines import Outline
 from rag.plan.previous import PreviousPlan
 from rag.plan.profile import Profile, make_profile
+from rag.plan.sources import Sentence, carried, named_passages
 from rag.text.clean import strip_control
 from rag.text.zh import cn_numeral
 
@@ -34,11 +35,18 @@ class Passage:
 
 @dataclass
 class Version:
-    """One text of a section: composed, written by a model, or edited by the user."""
+    """One text of a section: composed, written by a model, or edited by the user.
+
+    Its sentences make up its text, each with its source (rag.plan.sources); `given` holds
+    the passages those sources name (a model's: every passage it was given), and the
+    version's passage list is derived from the sources. A version saved before sentences had
+    sources has none: its passages are the ones it was saved with.
+    """
 
     text: str
     origin: str  # composer | model | edit
-    passages: list[Passage] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    given: list[Passage] = field(default_factory=list)  # what the sources name, with texts
     model: str = ""
     instruction: str = ""
     complete: bool = True
@@ -47,10 +55,27 @@ class Version:
     usage: dict = field(default_factory=dict)
     created: float = field(default_factory=time.time)
 
+    def __post_init__(self):
+        if self.sentences:  # keep only what the sources name, once each
+            named, seen = named_passages(self.sentences), set()
+            self.given = [
+                p for p in self.given if p.id in named and not (p.id in seen or seen.add(p.id))
+            ]
+
+    @property
+    def passages(self) -> list[Passage]:
+        """The passages the sentences' sources name, in the order the writer had them."""
+        if not self.sentences:
+            return list(self.given)
+        named = named_passages(self.sentences)
+        return [p for p in self.given if p.id in named]
+
     @classmethod
     def from_dict(cls, data: dict) -> Version:
         data = dict(data)
-        data["passages"] = [Passage(**p) for p in data.get("passages", [])]
+        legacy = data.pop("passages", [])  # saved before sentences had sources
+        data["given"] = [Passage(**p) for p in data.get("given", legacy)]
+        data["sentences"] = [Sentence.from_dict(s) for s in data.get("sentences", [])]
         return cls(**data)
 
 
@@ -89,14 +114,19 @@ class SectionState:
         self.current -= 1
         return True
 
-    def edit(self, text: str) -> Version | None:
-        """The user's own text (without control characters) as a new version, citing the
-        passages of the one it replaces; None when it does not change the current text."""
+    def edit(self, text: str, origin: str = "edit") -> Version | None:
+        """The user's own text (without control characters) as a new version: a sentence
+        the replaced version had keeps its source, any other is 用户修改; None when it does
+        not change the current text."""
         text = strip_control(text).strip()
         if text == self.text.strip():
             return None
-        passages = list(self.version.passages) if self.version else []
-        return self.add(Version(text, "edit", passages=passages))
+        before = self.version
+        given = list(before.given) if before else []
+        if before and not before.sentences:  # replacing a version saved without sources
+            return self.add(Version(text, origin, given=given))
+        sentences = carried(before.sentences if before else [], text)
+        return self.add(Version(text, origin, sentences=sentences, given=given))
 
     def restore(self, number: int) -> Version:
         """Make an earlier version current again (nothing is deleted)."""
@@ -275,6 +305,7 @@ class Draft:
                 "heading": h,
                 "text": s.text,
                 "passages": [asdict(p) for p in (s.version.passages if s.version else [])],
+                "sentences": [x.to_dict() for x in (s.version.sentences if s.version else [])],
                 **s.to_dict(),
             }
             for h, s in zip(self.headings(), self.sections, strict=True)
@@ -287,7 +318,9 @@ class Draft:
     def from_dict(cls, data: dict) -> Draft:
         sections = []
         for s in data["sections"]:
-            s = {k: v for k, v in s.items() if k not in ("heading", "text", "passages")}
+            s = {
+                k: v for k, v in s.items() if k not in ("heading", "text", "passages", "sentences")
+            }
             sections.append(SectionState.from_dict(s))
         return cls(
             title=data["title"],

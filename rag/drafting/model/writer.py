@@ -8,10 +8,11 @@ import re
 from rag.drafting.model.prompts import fence, quoted, render
 from rag.drafting.model.providers import LLMConfig, chat_model
 from rag.drafting.model.stream import stream_chat
-from rag.drafting.writer import SectionJob
+from rag.drafting.writer import SectionJob, Variety
 from rag.plan.community import COMMUNITY_TYPES
 from rag.plan.draft import Version, heading
 from rag.plan.profile import Profile
+from rag.plan.sources import model_sentences
 from rag.text.clean import normalize_punctuation, strip_control
 
 DEFAULT_INSTRUCTION = "换一种写法，内容更具体、更贴合本社区实际。"
@@ -138,6 +139,10 @@ class ModelWriter:
         self.name = config.model
         self.concurrency = config.concurrency
 
+    def for_batch(self, variety: Variety) -> None:
+        """None: a model drafts each plan of a batch on its own, several at once."""
+        return None
+
     def write(self, job: SectionJob, on_text=None) -> Version:
         messages = section_messages(job)
         title = job.section.title
@@ -147,10 +152,12 @@ class ModelWriter:
                 on_text(tidy(text, title))
 
         result = stream_chat(self.chat, messages, self.config, show)
+        text = tidy(result.text, title)
         return Version(
-            tidy(result.text, title),
+            text,
             self.origin,
-            passages=list(job.passages),
+            sentences=model_sentences(text, job.passages),
+            given=list(job.passages),
             model=self.config.model,
             instruction=job.instruction,
             complete=result.complete,
