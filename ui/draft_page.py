@@ -27,6 +27,7 @@ from rag.plan.profile import make_profile, profile_errors
 from rag.review.checks import check_draft
 from ui import state
 from ui.literal import literal
+from ui.sources_view import package_button, sources_view
 
 OFFLINE_INSTRUCTION = (
     "离线组合时，修改要求用来挑选与之相关的范文材料；在“时间安排”一节，会把要求的事项补到对应的节点，"
@@ -460,6 +461,7 @@ def section_view(draft: Draft, index: int, findings) -> None:
             for p in version.passages if version else []:
                 st.text(f"《{p.title}》 · {p.section or '开头'}")
                 st.text(p.text[:160] + ("……" if len(p.text) > 160 else ""))
+        sources_view(draft, index, findings)
         with st.expander(f"版本历史（{len(section.versions)}）"):
             for n, v in enumerate(section.versions):
                 when = dt.datetime.fromtimestamp(v.created).strftime("%m-%d %H:%M")
@@ -529,9 +531,9 @@ def export_buttons(draft: Draft, findings: list) -> None:
                 "“【本节未完成】”，请先重新生成或补全后再正式使用。"
             )
         )
-    cols = st.columns(3)
+    cols = st.columns(4)
     for col, (suffix, label, mime) in zip(
-        cols,
+        cols[:3],
         (
             (
                 ".docx",
@@ -550,6 +552,7 @@ def export_buttons(draft: Draft, findings: list) -> None:
             mime=mime,
             key=f"dl{suffix}",
         )
+    package_button(cols[3], draft, findings)
 
 
 def _is_cut(section) -> bool:
