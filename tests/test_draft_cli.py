@@ -55,6 +55,11 @@ def test_offline_draft_as_json(library, tmp_path):
         current = section["versions"][section["current"]]
         assert section["text"] == current["text"] and current["text"]
         assert section["passages"] == current["given"]
+        # the sentences, in order, make up the text, each with its source
+        assert "".join(x["text"] for x in section["sentences"]) == section["text"]
+        assert all(x["source"]["kind"] for x in section["sentences"])
+        named = {x["source"].get("chunk_id") for x in section["sentences"]} - {None}
+        assert {p["id"] for p in section["passages"]} == named
         if section["role"] != "安排":
             assert all(p["doc_id"].startswith("shuangyong_") for p in section["passages"])
             assert all(p["title"] for p in section["passages"])

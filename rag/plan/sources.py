@@ -83,6 +83,15 @@ def split(text: str) -> list[str]:
     return pieces
 
 
+def line_sentences(lines: list[tuple[str, dict]]) -> list[Sentence]:
+    """The sentences of lines joined by line breaks, each line's from that line's source."""
+    out = []
+    for n, (line, src) in enumerate(lines):
+        pieces = split(line + ("\n" if n < len(lines) - 1 else ""))
+        out += [Sentence(piece, dict(src)) for piece in pieces]
+    return out
+
+
 def named_passages(sentences: list[Sentence]) -> set[str]:
     """Every passage id the sources of the sentences name."""
     return {i for s in sentences for i in s.passage_ids()}

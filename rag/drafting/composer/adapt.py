@@ -24,7 +24,7 @@ from rag.plan.specifics import (
     specifics,
 )
 from rag.text.tokens import tagged
-from rag.text.zh import ACTION, OLD_DATA, OLD_FIGURE, PLACEHOLDER, is_fragment
+from rag.text.zh import ACTION, OLD_DATA, OLD_FIGURE, PLACEHOLDER, is_fragment, sentence_key
 
 _CLAUSE = re.compile(r"([^，；：]*)([，；：]?)")
 _INSTITUTION = (
@@ -112,6 +112,8 @@ class Adapter:
         self.places = Places.parse(profile.parent)
         self.other_keywords = other_keywords
         self.own_keywords = frozenset(outline.keywords)
+        # what each sentence it returned was in the sample (by characters): for its source
+        self.origins: dict[str, str] = {}
 
     @cached_property
     def allowed_numbers(self) -> frozenset[str]:
@@ -249,10 +251,13 @@ class Adapter:
 
     def _adapted(self, sentence: str, topic_check: bool, min_length: int) -> str | None:
         # the mark of last year's figures holds a comma that divides no clause
-        marked = OLD_DATA in sentence
+        original, marked = sentence, OLD_DATA in sentence
         sentence = sentence.replace(OLD_DATA, _OLD_MARK)
         text = self._adapted_clauses(sentence, topic_check, min_length)
-        return text.replace(_OLD_MARK, OLD_DATA) if text and marked else text
+        text = text.replace(_OLD_MARK, OLD_DATA) if text and marked else text
+        if text:
+            self.origins.setdefault(sentence_key(text), original)
+        return text
 
     def _adapted_clauses(self, sentence: str, topic_check: bool, min_length: int) -> str | None:
         sentence = _MOTTO.sub("", _ENUMERATOR.sub("", sentence.strip()))

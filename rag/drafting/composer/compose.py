@@ -19,11 +19,13 @@ from rag.drafting.composer.priorities import Item, priority_items
 from rag.drafting.composer.profile_sentences import (
     facts_sentence,
     guidance_sentence,
+    notes_sentences,
     priority_head,
     situation_text,
     to_fill,
 )
 from rag.drafting.composer.schedule import schedule_version
+from rag.drafting.composer.sources import Ledger, outline_source, profile_source
 from rag.drafting.composer.units import (
     Unit,
     by_instruction,
@@ -95,6 +97,8 @@ class Composer:
         units = []
         for p in job.passages:
             units += passage_units(p, adapter, p.id in job.fallback_passages)
+        ledger = Ledger()
+        ledger.add_units(units, adapter)
         avoid = job.avoid_units
         fresh = [u for u in units if u.id not in avoid]
         if job.instruction:
@@ -114,8 +118,10 @@ class Composer:
             lead = [s for s in [facts_sentence(job.profile)] if s]
             if lead and ordered:
                 lead.append("全年力争实现以下目标：")
+            _add_lead(ledger, lead)
         if section.role == "任务措施":
             items += priority_items(job, units, self.variety)
+            _add_priority_items(ledger, items)
         prose: list[str] = []
         used: list[str] = []
         seen = set(job.used_sentences)
@@ -160,11 +166,13 @@ class Composer:
                 ("", [f"{priority_head(p)}：{to_fill('年度目标，如完成时限和可衡量的标准')}"], [])
                 for p in job.profile.priorities
             ][: max(0, 5 - len(items))]
+            _add_priority_items(ledger, items)
         if section.role == "指导思想" and size < 0.5 * section.length and not avoid:
             # too little fits this community: the approach as the profile gives it, and
             # what the user has to add
             lead = [guidance_sentence(job.profile, job.outline)]
             prose.append(to_fill(section.purpose))
+            ledger.put(lead[0], profile_source("priorities"))
         if not used and not items and not lead:
             if avoid:
                 raise _exhausted(section.title)
@@ -174,11 +182,12 @@ class Composer:
             raise _exhausted(section.title)
         text = layout(lead, prose, items)
         self.variety.add(text)
-        passages = [p for p in job.passages if any(u.startswith(p.id + "#") for u in used)]
+        ledger.add(to_fill(section.purpose), outline_source())
         return Version(
             text,
             self.origin,
-            given=passages,
+            sentences=ledger.sentences(text, fallback=outline_source()),
+            given=list(job.passages),
             model=self.name,
             units=used,
             instruction=job.instruction,
@@ -189,7 +198,16 @@ class Composer:
         text = situation_text(job.profile, job.outline)
         if job.avoid_units:
             raise NoMoreVariants("“基本情况”只依据填写的社区信息，请修改社区信息或直接编辑本节。")
-        return Version(text, self.origin, model=self.name, units=["profile"])
+        ledger = Ledger()
+        ledger.add(facts_sentence(job.profile), profile_source("facts"))
+        for note in notes_sentences(job.profile):
+            ledger.add(note, profile_source("notes"))
+        sentences = ledger.sentences(text, fallback=profile_source("priorities"))
+        for s in sentences:  # all the profile's; what is left to fill in, the outline's
+            s.source.pop("unmatched", None)
+            if "【待补充" in s.text:
+                s.source = outline_source()
+        return Version(text, self.origin, sentences=sentences, model=self.name, units=["profile"])
 
 
 # What a plan says once: a unit about one of these is left out when one was already used.
@@ -201,6 +219,26 @@ def _once_topics(unit: Unit) -> set[str]:
     text = unit.heading + "".join(unit.body + unit.subitems)
     topics = {name for name, pattern in _ONCE.items() if pattern.search(text)}
     return topics | {rate_name(m) for m in RATE.finditer(text)}
+
+
+def _add_lead(ledger: Ledger, lead: list[str]) -> None:
+    """The profile's counts, and the composer's own words leading to the goals."""
+    for n, sentence in enumerate(lead):
+        ledger.put(sentence, profile_source("facts") if n == 0 else outline_source())
+
+
+def _add_priority_items(ledger: Ledger, items: list[Item]) -> None:
+    """What a priority item says that no passage does: the profile's priority, its facts
+    (本社区现有…) and what is left to fill in for it."""
+    for head, body, subs in items:
+        ledger.put(head, profile_source("priorities"))
+        for sentence in [*body, *subs]:
+            if sentence.startswith("本社区现有"):
+                ledger.put(sentence, profile_source("facts"))
+            elif "【待补充" in sentence:
+                ledger.put(sentence, profile_source("priorities"))
+            else:  # a sample's sentence, or the rest of the priority's own words
+                ledger.add(sentence, profile_source("priorities"))
 
 
 def _has_situation(outline: Outline) -> bool:

@@ -8,11 +8,14 @@ import re
 from rag.drafting.common import is_previous, key_dates_passage
 from rag.drafting.composer.adapt import Adapter
 from rag.drafting.composer.profile_sentences import GENERIC_TERMS, to_fill
+from rag.drafting.composer.sources import outline_source
 from rag.drafting.composer.units import similar
 from rag.drafting.writer import SectionJob
 from rag.errors import NoMoreVariants
 from rag.plan.draft import Passage, Version
 from rag.plan.outlines import CLOSING, KeyDate, schedule_entries
+from rag.plan.sources import PREVIOUS, USER, line_sentences
+from rag.plan.sources import source as source_of
 from rag.text.tokens import tokenize
 from rag.text.zh import cn_numeral, sentences, unnumbered
 
@@ -40,18 +43,24 @@ def schedule_version(job: SectionJob, adapter: Adapter, *, origin: str, model: s
     layout_name = layouts[variant % len(layouts)] if not asked else "month"
     entries, closing = schedule_entries(outline, year)
     target = _asked_date([kd for _, kd in entries], asked) if asked else None
+    source = key_dates_passage(outline, year)
+    calendar = outline_source("日历", source.id)
     if layout_name == "previous":
-        lines = _previous_schedule(adapter, previous, entries)
+        sourced = _previous_schedule(adapter, previous, entries, calendar)
     elif layout_name == "month":
-        lines = [
-            f"（{cn_numeral(i + 1)}）{when}：{_named(kd)}{kd.activity}"
-            + (_details(asked) if kd is target else "")
+        sourced = [
+            (
+                f"（{cn_numeral(i + 1)}）{when}：{_named(kd)}{kd.activity}"
+                + (_details(asked) if kd is target else ""),
+                calendar,
+            )
             for i, (when, kd) in enumerate(entries)
         ]
-        if asked and target is None:
-            lines.append(f"（{cn_numeral(len(lines) + 1)}）{asked}。{_details(asked)}")
+        if asked and target is None:  # what the user asked for, to be filled in
+            line = f"（{cn_numeral(len(sourced) + 1)}）{asked}。{_details(asked)}"
+            sourced.append((line, source_of(USER, instruction=job.instruction)))
         if closing:
-            lines.append(f"（{cn_numeral(len(lines) + 1)}）12月：{CLOSING}")
+            sourced.append((f"（{cn_numeral(len(sourced) + 1)}）12月：{CLOSING}", calendar))
     else:
         quarters: dict[int, list[str]] = {}
         for when, kd in entries:
@@ -60,14 +69,14 @@ def schedule_version(job: SectionJob, adapter: Adapter, *, origin: str, model: s
             )
         if closing:
             quarters.setdefault(3, []).append(f"12月，{CLOSING}")
-        lines = [
-            f"（{cn_numeral(n + 1)}）第{cn_numeral(q + 1)}季度。" + "".join(quarters[q])
+        sourced = [
+            (f"（{cn_numeral(n + 1)}）第{cn_numeral(q + 1)}季度。" + "".join(quarters[q]), calendar)
             for n, q in enumerate(sorted(quarters))
         ]
-    source = key_dates_passage(outline, year)
     return Version(
-        "\n".join(lines),
+        "\n".join(line for line, _ in sourced),
         origin,
+        sentences=line_sentences(sourced),
         given=[previous, source] if layout_name == "previous" else [source],
         model=model,
         units=[f"schedule:{layout_name}" + (f":{asked}" if asked else "")],
@@ -75,23 +84,26 @@ def schedule_version(job: SectionJob, adapter: Adapter, *, origin: str, model: s
     )
 
 
-def _previous_schedule(adapter: Adapter, previous: Passage, entries) -> list[str]:
+def _previous_schedule(
+    adapter: Adapter, previous: Passage, entries, calendar: dict
+) -> list[tuple[str, dict]]:
     """Last year's schedule carried over (its own lines, dates moved) with the type's key
-    dates it does not cover, in calendar order."""
-    lines: list[tuple[int, str]] = []
+    dates it does not cover, in calendar order; each line with its source."""
+    own = source_of(PREVIOUS, chunk_id=previous.id, doc_id=previous.doc_id)
+    lines: list[tuple[int, str, dict]] = []
     for line in previous.text.split("\n"):
         parts = [a for s in sentences(unnumbered(line)) if (a := adapter.sentence(s))]
         if parts:
             month = re.search(r"(\d{1,2})月", line)
-            lines.append((int(month[1]) if month else 13, "".join(parts)))
+            lines.append((int(month[1]) if month else 13, "".join(parts), own))
     lines += [
-        (kd.month, f"{when}：{_named(kd)}{kd.activity}")
+        (kd.month, f"{when}：{_named(kd)}{kd.activity}", calendar)
         for when, kd in entries
         if when not in previous.text
         and not any(similar(kd.name, line) for line in previous.text.split("\n"))
     ]
     lines.sort(key=lambda x: x[0])
-    return [f"（{cn_numeral(n)}）{text}" for n, (_, text) in enumerate(lines, 1)]
+    return [(f"（{cn_numeral(n)}）{text}", src) for n, (_, text, src) in enumerate(lines, 1)]
 
 
 def _named(kd: KeyDate) -> str:
