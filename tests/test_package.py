@@ -21,6 +21,7 @@ from rag.export.package import (
     MODEL_ONLY,
     OWN,
     SAMPLE_ONLY,
+    UNKNOWN,
     USER,
     package_files,
     package_name,
@@ -29,7 +30,7 @@ from rag.export.package import (
 )
 from rag.plan.draft import Draft, Passage, Version
 from rag.plan.profile import make_profile
-from rag.plan.sources import Sentence, source
+from rag.plan.sources import KINDS, Sentence, source
 from rag.review.checks import check_draft
 from tests.conftest import run_cli, small_corpus
 
@@ -97,8 +98,23 @@ def test_the_basis_table_lists_every_sentence_of_every_section(drafted):
         listed = [r for r in rows if r[1] == head]
         # the sentences in order make up the section's text
         assert "".join(r[2] for r in listed) == "".join(section.text.split()), head
-        assert all(r[3] and r[4] and r[5] for r in listed), head
+        # each with a known source, said in words
+        assert all(r[3] in KINDS and r[4] and r[5] != UNKNOWN for r in listed), head
     assert [r[0] for r in rows] == list(range(1, len(rows) + 1))
+
+
+def test_a_reviewer_sees_which_sentences_rest_on_nothing_but_a_sample(drafted):
+    data = xlsx_of(package_files(drafted, findings_of(drafted)))
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["依据表"]
+    natures = []
+    for row in sheet.iter_rows(min_row=2):
+        natures.append(row[5].value)
+        fill = row[2].fill.fgColor.rgb if row[2].fill.fill_type == "solid" else ""
+        assert fill[-6:] == FILLS.get(row[5].value, ""), row[2].value
+        assert (row[5].value == SAMPLE_ONLY) == (row[3].value == "范文"), row[2].value
+        if row[3].value == "范文":
+            assert "范文《" in row[4].value and "》" in row[4].value
+    assert {OWN, CALENDAR, SAMPLE_ONLY} <= set(natures)
 
 
 SAMPLE = Passage("shuangyong_02::00003", "shuangyong_02", "双拥工作计划", "三、重点工作", "……")
@@ -206,4 +222,5 @@ def test_cli_writes_the_package_from_a_saved_draft_and_from_a_new_one(drafted, t
     assert done.returncode == 0, done.stderr
     assert "已写入送审包" in done.stderr
     (xlsx,) = out.glob("*_依据表.xlsx")
-    assert sheet_rows(xlsx.read_bytes(), "依据表")[1:]
+    rows = sheet_rows(xlsx.read_bytes(), "依据表")[1:]
+    assert rows and all(r[3] in KINDS for r in rows)

@@ -110,3 +110,20 @@ def test_no_sentence_starts_with_what_is_left_of_an_enumeration(drafted):
         if ENUMERATION_LEFT.match(s)
     ]
     assert starts == []
+
+
+def test_the_pages_sentences_name_it_as_their_source_and_what_was_replaced(drafted):
+    _, upload_id, draft, _ = drafted
+    taken = {
+        s.text.strip(): s.source
+        for section in draft.sections
+        for s in section.version.sentences
+        if s.source.get("doc_id") == upload_id
+    }
+    contest = next(src for text, src in taken.items() if "一起举办知识竞赛" in text)
+    assert contest["kind"] == "范文" and contest["how"] == "改写"
+    assert ["警卫连", "驻地部队"] in contest["replaced"]
+    # the sections that took the page's sentences list it among their passages
+    for section in draft.sections:
+        if any(s.source.get("doc_id") == upload_id for s in section.version.sentences):
+            assert upload_id in {p.doc_id for p in section.version.passages}

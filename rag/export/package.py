@@ -90,7 +90,7 @@ def describe(source: dict, passages: dict[str, Passage]) -> str:
     if kind == "范文":
         where = _passage_name(source, passages)
         how = source.get("how", "")
-        replaced = "、".join(f"{a}→{b}" for a, b in source.get("replaced", []))
+        replaced = "、".join(_replacement(a, b) for a, b in source.get("replaced", []))
         return f"{where}（{how}{'：' + replaced if replaced else ''}）" if how else where
     if kind == "模型":
         given = len(source.get("given", []))
@@ -102,6 +102,12 @@ def describe(source: dict, passages: dict[str, Passage]) -> str:
     if kind == "用户修改":
         return "用户修改或填写"
     return "没有记录依据（这一版写于记录依据之前）"
+
+
+def _replacement(sample: str, ours: str) -> str:
+    if not ours:
+        return f"删去“{sample}”"
+    return f"{sample}→{ours}" if sample else f"加上“{ours}”"
 
 
 def _passage_name(source: dict, passages: dict[str, Passage]) -> str:
