@@ -29,10 +29,15 @@ def test_the_review_package_downloads_with_every_sentence_and_its_source(
     draft = drafts(data_dir).load(page.url.split("draft=")[1])
 
     # the 依据 view of a section: its sentences, what each rests on
-    page.get_by_text("依据（").nth(2).click()
-    page.get_by_text(LEGEND).first.wait_for()
+    view = page.locator('[data-testid="stExpander"]').filter(
+        has=page.locator("summary", has_text="依据（")
+    )
+    assert view.count() == len(draft.sections)
+    tasks = view.nth(2)
+    tasks.locator("summary").click()
+    tasks.get_by_text(LEGEND).wait_for()
+    assert tasks.get_by_text("仅凭范文", exact=True).count() > 0
     wait_ready(page)
-    assert page.get_by_text("仅凭范文", exact=True).count() > 0
 
     with page.expect_download() as info:
         page.get_by_role("button", name=PACKAGE_LABEL).click()
