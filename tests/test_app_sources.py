@@ -29,9 +29,11 @@ def test_a_sentence_typed_into_a_section_is_shown_escaped():
     at = generated(new_app())
     draft_id = at.query_params["draft"]
     key = next(k for k in texts(at) if k.startswith(f"text_{draft_id}_1_"))
-    typed = "联系[驻地部队](http://x.example)开展*共建*活动。"
+    typed = "联系[警卫连](http://x.example)开展*共建*活动。"
     at.text_area(key=key).input(typed).run()
     assert not at.exception
     shown = [m.value for m in at.markdown]
     assert any(v.endswith(literal(typed)) for v in shown)
     assert not any(typed in v for v in shown)
+    # its open mark in red beside it
+    assert any(":red[待确认：范文专名：警卫连]" in c.value for c in at.caption)

@@ -54,8 +54,8 @@ def sources_view(draft: Draft, index: int, findings: list) -> None:
         for n, row in enumerate(rows, 1):
             label = f":{COLOURS[row.nature]}-background[{row.nature}]"
             st.markdown(f"**{n}** {label} {literal(row.text)}")
-            mark = f" · 待确认：{row.marks}" if row.marks else ""
-            st.caption(literal(f"{row.detail}{mark}"))
+            mark = f" · :red[{literal('待确认：' + row.marks)}]" if row.marks else ""
+            st.caption(literal(row.detail) + mark)
 
 
 def package_button(column, draft: Draft, findings: list) -> None:
