@@ -272,10 +272,9 @@ def cmd_draft(args) -> int:
         print(f"上年计划：{len(previous.covered())} 节可作为首要依据。", file=sys.stderr)
     draft = new_draft(profile, writer, previous)
     # The shared library only: a user's private upload never reaches a plan drafted here.
-    draft_sections(
-        draft, retriever=library.retriever.scoped(""), writer=writer, callbacks=_Progress(draft)
-    )
-    findings = check_draft(draft, outline_of(profile))
+    retriever = library.retriever.scoped("")
+    draft_sections(draft, retriever=retriever, writer=writer, callbacks=_Progress(draft))
+    findings = check_draft(draft, outline_of(profile), retriever.rare_terms)
     if args.json:
         print(json.dumps(draft.to_dict(findings), ensure_ascii=False, indent=2))
     if args.out:
@@ -378,7 +377,9 @@ def cmd_eval(args) -> int:
 
     path = args.profiles or get_settings().corpus_dir.parent / "eval" / "profiles.json"
     profiles = load_profiles(path)
-    retriever = _searchable_library().retriever
+    library = _searchable_library()
+    retriever = library.retriever
+    same_meaning = _same_meaning(library.store.embedding_function)
     writer = Composer()
     reports = []
     for profile in profiles:
@@ -386,9 +387,33 @@ def cmd_eval(args) -> int:
         draft = draft_sections(new_draft(profile, writer), retriever=retriever, writer=writer)
         seconds = time.perf_counter() - start
         name = f"{profile.community}·{outline_of(profile).name}·{profile.community_type or '未选'}"
-        reports.append(draft_report(name, draft, check_draft(draft, outline_of(profile)), seconds))
+        findings = check_draft(draft, outline_of(profile), retriever.rare_terms)
+        reports.append(draft_report(name, draft, findings, seconds, same_meaning))
     print(format_reports(reports))
     return 0
+
+
+SAME_MEANING = 0.975  # e5 cosine of two headings saying one thing (资金保障/经费保障: 0.986)
+
+
+def _same_meaning(embedding_function):
+    """Two headings the same by the embedding's meaning; None without a semantic model (e5
+    scores sit in a narrow band: only a high threshold tells the same from the related)."""
+    import numpy as np
+
+    from rag.index.embeddings import is_semantic
+
+    if not is_semantic(embedding_function):
+        return None
+    vectors: dict[str, np.ndarray] = {}
+
+    def vector(text: str) -> np.ndarray:
+        if text not in vectors:
+            v = np.asarray(embedding_function([text])[0], dtype=float)
+            vectors[text] = v / (np.linalg.norm(v) or 1.0)
+        return vectors[text]
+
+    return lambda a, b: float(vector(a) @ vector(b)) >= SAME_MEANING
 
 
 class _BatchProgress:

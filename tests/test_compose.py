@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
 
 from rag.drafting.composer.adapt import Places
 from rag.drafting.composer.compose import Composer
-from rag.drafting.composer.units import strip_number
+from rag.drafting.composer.fit import guarantees, is_goal
+from rag.drafting.composer.units import Unit, strip_number
 from rag.drafting.pipeline import draft_sections, new_draft, outline_of, regenerate_section
 from rag.drafting.writer import SectionJob
 from rag.errors import NoMoreVariants
@@ -17,6 +19,8 @@ from rag.plan.draft import Draft
 from rag.plan.outlines import load_outlines
 from rag.plan.profile import make_profile
 from rag.review.checks import check_draft
+from rag.review.quality import section_items
+from rag.text.similarity import same_topic
 from rag.text.zh import PLACEHOLDER, sentence_key, sentences
 
 FULL = {
@@ -269,3 +273,27 @@ def test_a_bare_profile_marks_what_is_missing_instead_of_inventing(hash_index):
     kinds = {f.kind for f in check_draft(draft, outline_of(draft.profile))}
     assert "待补充" in kinds
     assert "待核实" not in kinds
+
+
+def test_priorities_get_measures_and_each_section_does_its_own_job(hash_index):
+    """The issue's 村改居 双拥 plan: the priorities get sample measures first, fewer items
+    follow and none repeats a priority, goals are goals, each guarantee comes once."""
+    _, _, retriever = hash_index
+    priorities = ["春节走访慰问", "退役军人服务站规范化建设", "征兵宣传"]
+    draft = compose(retriever, "shuangyong", community_type="村改居", priorities=priorities)
+    by_role = {s.role: s.text for s in draft.sections}
+    items = section_items(by_role["任务措施"])
+    for (head, text), priority in zip(items, priorities, strict=False):
+        assert head == priority
+        measures = [
+            s for s in sentences(text)[1:] if "【" not in s and not s.startswith("本社区现有")
+        ]
+        assert len(measures) >= 2, (priority, text)
+    extra = [h for h, _ in items[len(priorities) :]]
+    assert len(extra) <= 5
+    assert not any(same_topic(h, p) for h in extra for p in priorities), extra
+    for line in by_role["目标"].split("\n")[1:]:
+        assert all(is_goal(s) for s in sentences(strip_number(line)[1])), line
+    kinds = [guarantees(Unit("", None, h, (t,))) for h, t in section_items(by_role["保障"])]
+    assert all(not (a & b) for a, b in itertools.combinations(kinds, 2)), kinds
+    assert "警民" not in to_text(draft)

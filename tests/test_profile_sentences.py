@@ -100,3 +100,19 @@ def test_the_situation_is_the_profiles_alone_or_a_mark():
 def test_marks_and_priority_heads():
     assert to_fill("年度目标。") == "【待补充：年度目标】"
     assert priority_head("老年助餐，每周送餐上门。") == "老年助餐"
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "phrase"),
+    [
+        ("高校毕业生待就业", "21", "高校毕业生待就业21名"),  # the "21个"
+        ("失地农民", "860", "失地农民860名"),
+        ("出租房屋", "320", "出租房屋320户"),
+        ("高层住宅楼", "24", "高层住宅楼24栋"),
+        ("低洼易涝点", "5", "低洼易涝点5处"),
+        ("辖区企业", "40", "辖区企业40家"),
+        ("流动人口", "4200", "流动人口4200人"),
+    ],
+)
+def test_the_measure_word_follows_what_the_noun_names(key, value, phrase):
+    assert fact_phrase(key, value) == phrase

@@ -4,11 +4,15 @@ sentences matched to passages by overlap, and versions saved before sources load
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import asdict
 
 import pytest
 
+from rag.drafting.composer.compose import Composer
+from rag.drafting.pipeline import new_draft
 from rag.plan.draft import Passage, SectionState, Version
+from rag.plan.profile import make_profile
 from rag.plan.sources import (
     MODEL,
     SAMPLE,
@@ -19,6 +23,7 @@ from rag.plan.sources import (
     source,
     split,
 )
+from rag.plan.store import SQLiteDraftStore
 
 P1 = Passage("shuangyong_01::00001", "shuangyong_01", "双拥计划", "任务", "走访慰问驻地部队官兵。")
 P2 = Passage(
@@ -118,3 +123,33 @@ def test_carried_matches_sentences_by_their_characters_only():
     before = [Sentence("开展国防教育。", {"kind": SAMPLE, "chunk_id": "a"})]
     after = carried(before, "开展国防教育；开展国防教育。")
     assert after[0].source["chunk_id"] == "a" and after[1].source == {"kind": USER}
+
+
+def test_the_draft_store_keeps_the_sources_and_reads_a_draft_saved_before_them(tmp_path):
+    store = SQLiteDraftStore(tmp_path / "drafts.db")
+    profile = make_profile({"community": "阳光社区", "year": 2027, "topic": "双拥"})
+    draft = new_draft(profile, Composer())
+    sample = source(SAMPLE, doc_id=P1.doc_id, chunk_id=P1.id, how="改写", replaced=[["××", "阳光"]])
+    draft.sections[0].add(
+        Version(
+            "走访慰问驻地部队官兵。",
+            "composer",
+            sentences=[Sentence("走访慰问驻地部队官兵。", sample)],
+            given=[P1, P2],
+        )
+    )
+    draft_id = store.save(draft)
+    again = store.load(draft_id)
+    assert again.sections[0].version.sentences == draft.sections[0].version.sentences
+    assert again.sections[0].version.passages == [P1]
+    # a section saved before sources: its version has passages and no sentences
+    old = again.sections[1].to_dict()
+    old["versions"] = [{"text": "旧文。", "origin": "composer", "passages": [asdict(P2)]}]
+    old["current"] = 0
+    with sqlite3.connect(tmp_path / "drafts.db") as db:
+        db.execute(
+            "UPDATE draft_section SET body = ? WHERE draft_id = ? AND idx = 1",
+            (json.dumps(old, ensure_ascii=False), draft_id),
+        )
+    loaded = store.load(draft_id).sections[1].version
+    assert loaded.text == "旧文。" and loaded.sentences == [] and loaded.passages == [P2]

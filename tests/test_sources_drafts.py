@@ -7,9 +7,11 @@ import pytest
 
 from rag.config import get_settings
 from rag.drafting.composer.compose import Composer
+from rag.drafting.model.providers import make_llm_config
+from rag.drafting.model.writer import ModelWriter
 from rag.drafting.pipeline import draft_sections, new_draft
 from rag.plan.profile import load_profiles
-from rag.plan.sources import KINDS, SAMPLE, named_passages
+from rag.plan.sources import KINDS, MODEL, SAMPLE, named_passages
 
 PROFILES = load_profiles(get_settings().corpus_dir.parent / "eval" / "profiles.json")
 
@@ -47,3 +49,17 @@ def test_a_sections_passages_are_the_ones_its_sentences_name(drafts):
             ids = [p.id for p in version.passages]
             assert len(ids) == len(set(ids))
             assert set(ids) == named_passages(version.sentences), section.title
+
+
+def test_a_model_drafts_sentences_name_the_passages_it_was_given(fake_llm, hash_index):
+    _, _, retriever = hash_index
+    writer = ModelWriter(make_llm_config("custom", "fake-model", fake_llm.base_url, None))
+    draft = new_draft(PROFILES[0], writer)
+    draft_sections(draft, retriever=retriever, writer=writer)
+    for section in draft.sections:
+        version = section.version
+        assert "".join(s.text for s in version.sentences) == version.text
+        given = [p.id for p in version.passages]
+        assert given and all(s.kind == MODEL for s in version.sentences)
+        assert all(s.source["given"] == given for s in version.sentences), section.title
+        assert set(given) == named_passages(version.sentences)

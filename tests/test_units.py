@@ -99,3 +99,9 @@ def test_an_instruction_puts_the_units_sharing_its_words_first():
 def test_the_same_thing_in_other_words_is_similar():
     assert similar("每月走访慰问军烈属1次。", "每月上门走访慰问军烈属。")
     assert not similar("每月走访慰问军烈属1次。", "开展国防教育进校园活动。")
+
+
+def test_a_list_s_enumerators_go_with_the_list():
+    text = "（一）加强国防教育。一是组织志愿者开展国防教育宣传；二是每季度开展1次国防教育宣传。"
+    units = passage_units(Passage("p#3", "p", "样例", "三、主要任务", text), adapter(), False)
+    assert units[0].body == ("组织志愿者开展国防教育宣传；", "每季度开展1次国防教育宣传。")

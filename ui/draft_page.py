@@ -607,7 +607,7 @@ def page() -> None:
         )
     if draft.preamble:
         st.text(draft.preamble)
-    findings = check_draft(draft, outline_of(draft.profile))
+    findings = check_draft(draft, outline_of(draft.profile), state.retriever().rare_terms)
     by_section: dict[str, list] = {}
     for f in findings:
         by_section.setdefault(f.section, []).append(f)

@@ -186,7 +186,7 @@ class Batch:
             draft = new_draft(row.profile, writer)
             draft_sections(draft, retriever=self.retriever, writer=writer)
             draft.mode = writer.name
-            findings = check_draft(draft, outline_of(row.profile))
+            findings = check_draft(draft, outline_of(row.profile), _rare_terms(self.retriever))
             name = safe_filename(f"{row.number:03d}_{draft.title}", ".docx")
             (self.out / name).write_bytes(render(draft, ".docx"))
             draft_id = self.store.save(draft)
@@ -275,3 +275,8 @@ def write_outputs(out: Path, results: list[RowResult]) -> tuple[Path, Path]:
                 z.write(out / r.file, r.file)
         z.write(summary, SUMMARY_FILE)
     return summary, archive
+
+
+def _rare_terms(retriever):
+    """The library's rare terms when the retriever knows them (a test's fake may not)."""
+    return getattr(retriever, "rare_terms", None)

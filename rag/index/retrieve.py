@@ -12,6 +12,7 @@ import numpy as np
 from rag.errors import PlanError
 from rag.index.progress import KEYWORDS, NO_PROGRESS, Progress
 from rag.index.store import ChunkStore
+from rag.index.terms import rare_terms_by_doc
 from rag.library.chunking import context_text
 from rag.plan.specifics import quoted_terms
 from rag.text.tokens import TOKENIZER_VERSION, tokenize
@@ -123,6 +124,8 @@ class _Bm25:
         self.position = {id_: i for i, id_ in enumerate(self.ids)}
         self._masks: dict[tuple, np.ndarray] = {}
         self._shingles = Memo(SHINGLE_MEMO)
+        self._rare_terms: dict[str, frozenset[str]] | None = None
+        self._terms_lock = threading.Lock()
         users: dict[str, set[str]] = {}
         for text, meta in zip(self.texts, self.metas, strict=True):
             for term in quoted_terms(text):
@@ -132,6 +135,16 @@ class _Bm25:
         # the users whose private uploads are in the index
         self.owners = frozenset(m.get("owner", "") for m in self.metas) - {""}
         progress.step(KEYWORDS, total, total)
+
+    def rare_terms(self) -> dict[str, frozenset[str]]:
+        """Each document's rare terms (rag.index.terms), worked out at the first asking."""
+        with self._terms_lock:
+            if self._rare_terms is None:
+                pairs = (
+                    (m.get("doc_id", ""), t) for t, m in zip(self.texts, self.metas, strict=True)
+                )
+                self._rare_terms = rare_terms_by_doc(pairs)
+            return self._rare_terms
 
     def shingles(self, id_: str) -> frozenset[str]:
         """A chunk's character 4-grams, kept for the chunks the last queries returned."""
@@ -229,6 +242,11 @@ class Retriever:
     def shared_terms(self) -> frozenset[str]:
         """The quoted terms (schemes, slogans, brands) more than one library sample uses."""
         return self.bm25().shared_terms
+
+    def rare_terms(self, doc_id: str) -> frozenset[str]:
+        """The words only this library document uses that name something: its places,
+        units, brands (what a sentence taken from it must not still say)."""
+        return self.bm25().rare_terms().get(doc_id, frozenset())
 
     def search(
         self,

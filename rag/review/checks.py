@@ -17,6 +17,7 @@ from rag.plan.draft import Draft, SectionState
 from rag.plan.outlines import Outline, key_dates_text
 from rag.plan.profile import Profile
 from rag.plan.specifics import LEADING_GROUP, RATE, assumed_conditions, foreign_specifics
+from rag.review.sources import RareTerms, sample_words, unsourced_claims
 from rag.text.clean import has_pinyin, has_traditional, to_simplified
 from rag.text.zh import (
     OLD_FIGURE,
@@ -292,8 +293,12 @@ SECTION_CHECKS: tuple[SectionCheck, ...] = (
 )
 
 
-def check_draft(draft: Draft, outline: Outline) -> list[Finding]:
-    """Every finding on a draft: the whole plan first, then section by section."""
+def check_draft(
+    draft: Draft, outline: Outline, rare_terms: RareTerms | None = None
+) -> list[Finding]:
+    """Every finding on a draft: the whole plan first, then section by section. With the
+    library's rare terms (Retriever.rare_terms), a sentence taken from a sample that still
+    says that sample's own words is marked too."""
     profile = draft.profile
     findings = _plan_findings(draft, outline)
     # What grounds a figure: the profile, and the year's key dates (a schedule is built on them).
@@ -310,12 +315,38 @@ def check_draft(draft: Draft, outline: Outline) -> list[Finding]:
         for check in SECTION_CHECKS:
             if found := check(section, profile, grounded):
                 findings.append(Finding(head, found.kind, found.message, found.items))
+        findings += [
+            Finding(head, *f) for f in _source_findings(version, profile, grounded, rare_terms)
+        ]
         if repeated := _repeated_across(section.text, head, seen):
             findings.append(
                 Finding(head, "重复", "这些句子在前面的章节已经出现，请删改其一。", repeated)
             )
     findings += _across_sections(draft)
     return findings
+
+
+SAMPLE_WORDS = (
+    "范文独有词",
+    "这些词只见于本句所依据的那篇范文（其他社区的地名、单位、品牌或说法），社区信息中没有："
+    "请改为本社区的实际，或删除。",
+)
+UNSOURCED = (
+    "无依据",
+    "这些句子由模型写出，所给范文和社区信息中都找不到依据，却写了数字、日期或名称：请核实，或删改。",
+)
+
+
+def _source_findings(version, profile, grounded, rare_terms) -> list[tuple]:
+    """What the sentences' sources tell (rag.review.sources)."""
+    if version is None:
+        return []
+    found = []
+    if rare_terms is not None and (words := sample_words(version, profile, rare_terms)):
+        found.append((*SAMPLE_WORDS, words))
+    if claims := unsourced_claims(version, profile, grounded, numbers):
+        found.append((*UNSOURCED, claims))
+    return found
 
 
 def _repeated_across(text: str, head: str, seen: dict[str, str]) -> list[str]:

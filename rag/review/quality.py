@@ -1,15 +1,25 @@
 """The quality report of a set of drafts: findings by kind, the share of sentences a reviewer
-has to look at (marked by a finding or a 【待补充】), and the time drafting took."""
+has to look at (marked by a finding or a 【待补充】), and the time drafting took; and as a
+reader sees a plan: how many of the user's priorities got real measures, how many 【待补充】
+marks are left, and how many pairs of items say the same thing."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import combinations
 
 from rag.plan.draft import Draft
+from rag.plan.outlines import load_outlines
 from rag.review.checks import Finding
-from rag.text.zh import TO_FILL, sentences
+from rag.text.similarity import near_duplicate, same_topic, subject_words
+from rag.text.zh import TO_FILL, parse_heading, sentences, unnumbered
+
+# Whether two items say the same thing by meaning, given their headings (their texts when they
+# have none): e.g. an embedding's cosine over a high threshold.
+SameMeaning = Callable[[str, str], bool]
 
 
 @dataclass
@@ -19,15 +29,30 @@ class DraftReport:
     sentences: int = 0
     marked: int = 0
     seconds: float = 0.0
+    priorities: int = 0
+    priorities_filled: int = 0  # with at least one sentence beyond the profile's own words
+    placeholders: int = 0
+    near_duplicates: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def marked_share(self) -> float:
         return self.marked / self.sentences if self.sentences else 0.0
 
 
-def draft_report(name: str, draft: Draft, findings: list[Finding], seconds: float) -> DraftReport:
-    """Count a draft's findings by kind and the sentences that quote a finding's words."""
+def draft_report(
+    name: str,
+    draft: Draft,
+    findings: list[Finding],
+    seconds: float,
+    same_meaning: SameMeaning | None = None,
+) -> DraftReport:
+    """Count a draft's findings by kind and the sentences that quote a finding's words; the
+    priorities with content, the 【待补充】 marks and the near-duplicate items."""
     report = DraftReport(name, Counter(f.kind for f in findings), seconds=seconds)
+    filled = priority_content(draft)
+    report.priorities, report.priorities_filled = len(filled), sum(filled.values())
+    report.placeholders = sum(len(TO_FILL.findall(s.text)) for s in draft.sections)
+    report.near_duplicates = near_duplicate_items(draft, same_meaning)
     by_section: dict[str, list[re.Pattern]] = {}
     for f in findings:
         by_section.setdefault(f.section, []).extend(_quoted(f))
@@ -39,6 +64,72 @@ def draft_report(name: str, draft: Draft, findings: list[Finding], seconds: floa
                 if TO_FILL.search(sentence) or any(q.search(sentence) for q in quoted):
                     report.marked += 1
     return report
+
+
+def _priority_head(priority: str) -> str:
+    return re.split(r"[，。；]", priority.strip("。 "))[0]
+
+
+def section_items(text: str) -> list[tuple[str, str]]:
+    """(heading, text) of each numbered item of a section, its sub-items included; a section
+    that is one unnumbered item counts as one when it opens with a heading."""
+    items: list[tuple[str, str]] = []
+    for line in text.split("\n"):
+        level = (parse_heading(line) or (0, "", line))[0]
+        body = unnumbered(line)
+        if level == 2 or (not items and level == 0 and _heading_of(body)):
+            items.append((_heading_of(body), body))
+        elif level > 2 and items:
+            items[-1] = (items[-1][0], items[-1][1] + body)
+    return items
+
+
+def _heading_of(text: str) -> str:
+    head, sep, _ = text.partition("。")
+    return head if sep and len(head) <= 20 and not re.search(r"[，；：]", head) else ""
+
+
+def priority_content(draft: Draft) -> dict[str, bool]:
+    """Each priority: whether its item in the tasks section holds at least one sentence that
+    is neither the profile's own words (its rest, its facts) nor a 【待补充】."""
+    tasks = next((s for s in draft.sections if s.role == "任务措施"), None)
+    items = section_items(tasks.text) if tasks else []
+    found = {}
+    for priority in draft.profile.priorities:
+        head = _priority_head(priority)
+        rest = priority[len(head) :].strip("，。； ")
+        text = next((t for h, t in items if h == head), "")
+        body = sentences(text.removeprefix(head + "。"))
+        found[priority] = any(
+            not TO_FILL.search(s) and not s.startswith("本社区现有") and s.rstrip("。") != rest
+            for s in body
+        )
+    return found
+
+
+def near_duplicate_items(
+    draft: Draft, same_meaning: SameMeaning | None = None
+) -> list[tuple[str, str]]:
+    """Pairs of items of one section that say the same thing: headings about the same work,
+    most words in common, or (with same_meaning) the same meaning; the schedule, whose items
+    are the calendar's, left out."""
+    pairs = []
+    outline = load_outlines().get(draft.profile.topic)
+    for section in draft.sections:
+        if section.role == "安排":
+            continue
+        items = section_items(section.text)
+        subject = subject_words([h for h, _ in items if h], outline.name if outline else "")
+        for (ha, a), (hb, b) in combinations(items, 2):
+            if TO_FILL.search(a) and TO_FILL.search(b):
+                continue  # two marks of what to write are no repetition
+            if (
+                (ha and hb and same_topic(ha, hb, subject))
+                or near_duplicate(a, b)
+                or (same_meaning is not None and same_meaning(ha or a, hb or b))
+            ):
+                pairs.append((ha or a[:20], hb or b[:20]))
+    return pairs
 
 
 def _quoted(finding: Finding) -> list[re.Pattern]:
@@ -57,11 +148,17 @@ def format_reports(reports: list[DraftReport]) -> str:
         total.sentences += r.sentences
         total.marked += r.marked
         total.seconds += r.seconds
+        total.priorities += r.priorities
+        total.priorities_filled += r.priorities_filled
+        total.placeholders += r.placeholders
+        total.near_duplicates += r.near_duplicates
     lines = []
     for r in [*reports, total]:
         counts = " ".join(f"{k}{r.findings[k]}" for k in kinds if r.findings[k]) or "无"
         lines.append(
             f"{r.name}\t句子 {r.sentences}，标记 {r.marked}（{r.marked_share:.0%}）\t"
-            f"{r.seconds:.2f} 秒\t{counts}"
+            f"重点有内容 {r.priorities_filled}/{r.priorities}，待补充 {r.placeholders}，"
+            f"近似重复 {len(r.near_duplicates)}\t{r.seconds:.2f} 秒\t{counts}"
         )
-    return "\n".join(lines)
+    pairs = [f"{r.name}：{a} ≈ {b}" for r in reports for a, b in r.near_duplicates]
+    return "\n".join(lines + (["近似重复的条目：", *pairs] if pairs else []))

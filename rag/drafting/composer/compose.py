@@ -15,8 +15,10 @@ import re
 
 from rag.drafting.common import is_previous
 from rag.drafting.composer.adapt import Adapter
-from rag.drafting.composer.priorities import Item, priority_items
+from rag.drafting.composer.fit import foreign_words, goals_only, guarantees, off_topic
+from rag.drafting.composer.priorities import Item, about_priorities, priority_items
 from rag.drafting.composer.profile_sentences import (
+    fact_phrase,
     facts_sentence,
     guidance_sentence,
     notes_sentences,
@@ -45,9 +47,11 @@ from rag.plan.draft import Version
 from rag.plan.outlines import Outline, load_outlines
 from rag.plan.profile import Profile
 from rag.plan.specifics import LEADING_GROUP, RATE, rate_name
+from rag.text.similarity import same_topic, subject_words
 from rag.text.zh import cn_numeral, sentence_key
 
 MAX_SUBITEMS = 4
+MAX_EXTRA_ITEMS = 5  # items of the tasks beside the priorities: at most 5 less one a priority
 
 
 def _exhausted(title: str) -> NoMoreVariants:
@@ -97,6 +101,13 @@ class Composer:
         units = []
         for p in job.passages:
             units += passage_units(p, adapter, p.id in job.fallback_passages)
+        asked = " ".join([*job.profile.priorities, job.profile.notes or "", job.instruction])
+        foreign = frozenset(w for w in foreign_words(job.outline) if w not in asked)
+        # last year's own plan is the user's text: it stays as it was written
+        units = [u for u in units if is_previous(u.passage) or not off_topic(u, foreign)]
+        if section.role == "目标":
+            units = [g for u in units if (g := u if is_previous(u.passage) else goals_only(u))]
+        subject = subject_words([u.heading for u in units if u.heading], job.outline.name)
         ledger = Ledger()
         ledger.add_units(units, adapter)
         avoid = job.avoid_units
@@ -110,7 +121,7 @@ class Composer:
         else:
             ordered = round_robin(fresh) + round_robin([u for u in units if u.id in avoid])
         # what earlier plans of a batch said comes last; last year's own plan first
-        ordered.sort(key=lambda u: self.variety.used(unit_text(u)))
+        ordered.sort(key=lambda u: self.variety.used(_said(u)))
         ordered.sort(key=lambda u: not is_previous(u.passage))
         lead: list[str] = []
         items: list[Item] = []
@@ -120,8 +131,9 @@ class Composer:
                 lead.append("全年力争实现以下目标：")
             _add_lead(ledger, lead)
         if section.role == "任务措施":
-            items += priority_items(job, units, self.variety)
+            items += priority_items(job, units, self.variety, subject)
             _add_priority_items(ledger, items)
+        extra_items = max(1, MAX_EXTRA_ITEMS - len(items))
         prose: list[str] = []
         used: list[str] = []
         seen = set(job.used_sentences)
@@ -129,6 +141,7 @@ class Composer:
         want_items = section.role != "指导思想"
         only_preferred = any(u.is_item == want_items for u in ordered)
         said_once: set[str] = set()
+        guaranteed: set[str] = set()  # the guarantees 保障措施 has named
         chosen = ["".join(body) for _, body, _ in items]
         for _, body, _ in items:
             seen.update(sentence_key(s) for s in body)
@@ -139,8 +152,21 @@ class Composer:
                 continue
             if only_preferred and unit.is_item != want_items and not is_previous(unit.passage):
                 continue
-            if unit.heading and any(similar_heading(unit.heading, h) for h, _, _ in items):
-                continue
+            if unit.heading and any(
+                similar_heading(unit.heading, h) or same_topic(unit.heading, h, subject)
+                for h, _, _ in items
+            ):
+                continue  # the same work as an item already there
+            if section.role == "任务措施":
+                if about_priorities(unit, job, subject):
+                    continue  # a priority's work, which its own item holds
+                extra = len(items) - len(job.profile.priorities)
+                short = size < 0.5 * section.length  # a little more, rather than too short
+                if unit.is_item and extra >= extra_items + (2 if short else 0):
+                    continue  # fewer items the profile did not ask for
+            kinds = guarantees(unit) if section.role == "保障" and unit.is_item else set()
+            if kinds & guaranteed:
+                continue  # one item per guarantee: 经费 and 资金 are one
             if not self.variety.allows(whole_text(unit)):
                 continue  # another plan of the batch says too much of it already
             if said_once & (topics := _once_topics(unit)):
@@ -154,6 +180,7 @@ class Composer:
             seen.update(k for s in body + subs for k in sentence_keys(s))
             self.variety.add("\n".join([unit.heading, *body, *subs]))
             said_once |= topics
+            guaranteed |= kinds
             chosen.append(unit_text(unit))
             used.append(unit.id)
             if unit.is_item:
@@ -161,11 +188,8 @@ class Composer:
             else:
                 prose.append("".join(body))
             size += unit.size()
-        if section.role == "目标" and size < 0.6 * section.length:
-            items += [
-                ("", [f"{priority_head(p)}：{to_fill('年度目标，如完成时限和可衡量的标准')}"], [])
-                for p in job.profile.priorities
-            ][: max(0, 5 - len(items))]
+        if section.role == "目标":
+            items += goal_marks(job, [*chosen, *prose], subject)[: max(0, 5 - len(items))]
             _add_priority_items(ledger, items)
         if section.role == "指导思想" and size < 0.5 * section.length and not avoid:
             # too little fits this community: the approach as the profile gives it, and
@@ -208,6 +232,36 @@ class Composer:
             if "【待补充" in s.text:
                 s.source = outline_source()
         return Version(text, self.origin, sentences=sentences, model=self.name, units=["profile"])
+
+
+def _said(unit: Unit) -> str:
+    """A unit's text as a plan says it: heading, sentences and sub-items a line each (so that
+    a batch's variety finds the sentences it recorded)."""
+    return "\n".join([unit.heading, *unit.body, *unit.subitems])
+
+
+def goal_marks(job: SectionJob, said: list[str], subject: frozenset[str]) -> list[Item]:
+    """A goal for each priority no chosen goal speaks of: its figures from the profile, and a
+    mark of the indicator the user has to set (the composer knows no community's targets)."""
+    marks = []
+    for priority in job.profile.priorities:
+        head = priority_head(priority)
+        if any(same_topic(head, text, subject) for text in said):
+            continue
+        facts = [
+            fact_phrase(k, v)
+            for k, v in job.profile.facts.items()
+            if k in head or head in k or same_topic(k, head)
+        ]
+        base = f"涉及本社区{'、'.join(facts)}，" if facts else ""
+        marks.append(
+            (
+                "",
+                [f"{head}：{base}{to_fill(f'{head}的年度目标指标，如完成时限和可衡量的标准')}"],
+                [],
+            )
+        )
+    return marks
 
 
 # What a plan says once: a unit about one of these is left out when one was already used.

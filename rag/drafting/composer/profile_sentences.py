@@ -40,29 +40,42 @@ def guidance_sentence(profile: Profile, outline: Outline) -> str:
     )
 
 
+# The measure word of a count by what its noun names: people, households, places, teams …
+_HOUSEHOLD = re.compile(r"(?:户|家庭|房屋|出租屋|住房)$")
+_RATE = re.compile(r"(?:率|比例|占比)$")
+_TEAM = re.compile(r"(?:队|队伍|小组|组织)$")
+_BUILDING = re.compile(r"(?:楼|楼栋|住宅楼|楼宇|单元)$")
+_COMPANY = re.compile(r"(?:企业|商户|门店|单位|商铺|店|公司|医院|学校|幼儿园)$")
+_SPOT = re.compile(r"(?:点|点位|隐患|地段|路段|区域|场所|部位)$")
+_PLACE = re.compile(r"(?:站|室|所|中心|小区|院落|网格|基地|园|馆|驿站|阵地)$")
 _PERSON = re.compile(
-    r"(人|员|军人|属|老人|儿童|青少年|党员|志愿者|对象|青年|学生|居民|家长|残疾人|妇女|群众|职工|者|士|生)$"
+    r"(?:人|员|军人|属|老人|儿童|青少年|党员|志愿者|对象|青年|学生|居民|家长|残疾人|妇女|群众|"
+    r"职工|农民|毕业生|者|士|生|户籍人口|孤儿)"
 )
-_PLACE = re.compile(r"(站|点|室|所|中心|场所|小区|院落|网格|单位|企业|商户|门店|楼|学校)$")
+_PEOPLE_COUNT = re.compile(r"(?:人口|人数)$")
 
 
 def fact_phrase(key: str, value: str) -> str:
-    """ "退役军人126名" from ("退役军人", "126"); values with their own words stay as given."""
+    """ "退役军人126名" from ("退役军人", "126"); values with their own words stay as given.
+
+    The measure word follows what the noun names: 户 for households, % for rates, 支 for
+    teams, 栋 for buildings, 家 for companies and shops, 处 for spots, 个 for places, 人 for
+    a population and 名 for people (高校毕业生待就业21名, 失地农民860名)."""
     if not re.fullmatch(r"\d+(?:\.\d+)?", value):
         return f"{key}{value}"
-    if re.search(r"(户|家庭)$", key):
-        unit = "户"
-    elif re.search(r"(率|比例|占比)$", key):
-        unit = "%"
-    elif re.search(r"(队|队伍)$", key):
-        unit = "支"
-    elif _PLACE.search(key):
-        unit = "个"
-    elif _PERSON.search(key):
-        unit = "名"
-    else:
-        unit = "个"
-    return f"{key}{value}{unit}"
+    for pattern, unit in (
+        (_HOUSEHOLD, "户"),
+        (_RATE, "%"),
+        (_TEAM, "支"),
+        (_BUILDING, "栋"),
+        (_COMPANY, "家"),
+        (_SPOT, "处"),
+        (_PLACE, "个"),
+        (_PEOPLE_COUNT, "人"),
+    ):
+        if pattern.search(key):
+            return f"{key}{value}{unit}"
+    return f"{key}{value}{'名' if _PERSON.search(key) else '个'}"
 
 
 _SUBJECT = re.compile(r"^(?:辖区|社区|本社区|我社区|全社区|居民|小区|本小区|各小区|社区内)")

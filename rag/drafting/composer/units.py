@@ -71,7 +71,11 @@ def passage_units(passage: Passage, adapter: Adapter, topic_check: bool) -> list
         kept_subs = []
         for sub in subs:
             sub_head, sub_body = split_heading(sub)
-            parts = [a for s in sentences(sub_body) if (a := adapter.sentence(s, topic_check))]
+            parts = [
+                a
+                for s in sentences(sub_body)
+                if (a := adapter.sentence(without_enumerators(s), topic_check))
+            ]
             head = adapter.heading(sub_head, topic_check) if sub_head else ""
             if sub_head and not head:
                 continue
@@ -101,12 +105,23 @@ REFERS_BACK = re.compile(
 )
 
 
+# An enumerator of a list the sentence no longer stands in: 一是…；二是…, 其一, 首先.
+_ENUMERATOR = re.compile(
+    r"(^|[；，：])(?:[一二三四五六七八九十]是|其[一二三四五六]|首先|其次|再次|最后|第[一二三四五六]，?)[，、：]?"
+)
+
+
+def without_enumerators(sentence: str) -> str:
+    """A sentence without the 一是/二是 of the list it was cut from."""
+    return _ENUMERATOR.sub(r"\1", sentence)
+
+
 def _adapted_in_turn(texts: list[str], adapter: Adapter, topic_check: bool) -> list[str]:
     """The sentences adapted in order; one that leans on the sentence before it goes when
     that one went, and so do the items of a list whose head went (具体目标是：A；B。)."""
     kept, previous, in_list = [], True, False
     for text in texts:
-        adapted = adapter.sentence(text, topic_check)
+        adapted = adapter.sentence(without_enumerators(text), topic_check)
         if adapted and (in_list or (REFERS_BACK.match(adapted) and not previous)):
             adapted = None
         kept += [adapted] if adapted else []
