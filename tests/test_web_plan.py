@@ -66,10 +66,11 @@ def drafted(tmp_path_factory):
     ingest([small_corpus(root / "corpus", ("shuangyong_*.md", "seed_*.md"))], store)
     preview = preview_upload(PAGE.read_bytes(), "东关社区双拥工作计划.txt")
     path, _ = save_upload(preview, store, settings)
-    writer = Composer()
+    writer, retriever = Composer(), Retriever(store)
     draft = new_draft(make_profile(PROFILE), writer)
-    draft_sections(draft, retriever=Retriever(store), writer=writer, concurrency=1)
-    return preview, path.stem, draft, check_draft(draft, outline_of(draft.profile))
+    draft_sections(draft, retriever=retriever, writer=writer, concurrency=1)
+    findings = check_draft(draft, outline_of(draft.profile), retriever.rare_terms)
+    return preview, path.stem, draft, findings
 
 
 def test_the_page_is_saved_as_a_community_plan_without_the_sites_furniture(drafted):
