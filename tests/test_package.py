@@ -31,7 +31,7 @@ from rag.export.package import (
 from rag.plan.draft import Draft, Passage, Version
 from rag.plan.profile import make_profile
 from rag.plan.sources import KINDS, Sentence, source
-from rag.review.checks import check_draft
+from rag.review.checks import Finding, check_draft
 from tests.conftest import run_cli, small_corpus
 
 PROFILE = {
@@ -173,6 +173,18 @@ def test_each_source_is_described_and_what_it_rests_on_is_coloured(sourced):
         colours[row[5].value] = fill[-6:]
     assert colours == {nature: FILLS.get(nature, "") for _, _, nature, _ in SOURCES}
     assert colours[SAMPLE_ONLY] and not colours[OWN]
+
+
+def test_a_figure_is_marked_where_it_stands_as_a_whole_number(sourced):
+    figures = [Finding(sourced.headings()[0], "范文数字", "范文中的数字……", ["1", "88"])]
+    marks = {r.text: r.marks for r in section_rows(sourced, 0, figures)}
+    assert marks["本社区现有退役军人88名。"] == "范文数字：88"
+    assert marks["每季度召开1次联席会议。"] == "范文数字：1"
+    assert marks["1月至2月：元旦春节走访慰问。"] == "范文数字：1"
+    assert marks["做好征兵宣传。"] == ""
+    sourced.sections[0].edit("2.发挥作用。每月25日前检查签字。")
+    found = [Finding(sourced.headings()[0], "范文数字", "范文中的数字……", ["2"])]
+    assert [r.marks for r in section_rows(sourced, 0, found)] == ["", ""]
 
 
 def test_open_marks_stand_beside_their_sentence_and_edits_are_the_users(sourced):

@@ -10,6 +10,7 @@ checks of rag.review), so that the package shows exactly what the page shows.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -118,13 +119,20 @@ def _passage_name(source: dict, passages: dict[str, Passage]) -> str:
 
 
 def _marks(text: str, findings: list) -> str:
-    """The open findings whose words stand in a sentence."""
+    """The open findings whose words stand in a sentence (a figure as a whole number: 2 is
+    not in 236 or in the list number 2.)."""
     found = []
     for f in findings:
-        words = [w for w in f.items if w and (w in text or text.strip("。；\n ") in w)]
+        words = [w for w in f.items if w and _stands_in(w, text)]
         if words:
             found.append(f"{f.kind}：{'、'.join(words)}")
     return "；".join(found)
+
+
+def _stands_in(words: str, text: str) -> bool:
+    if re.fullmatch(r"\d+(?:\.\d+)?", words):
+        return bool(re.search(rf"(?<![\d.]){re.escape(words)}(?![\d.])", text))
+    return words in text or text.strip("。；\n ") in words
 
 
 def basis_rows(draft: Draft, findings: list) -> list[BasisRow]:
