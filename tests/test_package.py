@@ -221,6 +221,10 @@ def test_cli_writes_the_package_from_a_saved_draft_and_from_a_new_one(drafted, t
     assert done.returncode == 0, done.stderr
     names = sorted(p.name for p in folder.iterdir())
     assert names == sorted(package_files(drafted, findings_of(drafted)))
+    # the sources came back with the saved draft
+    (xlsx,) = folder.glob("*_依据表.xlsx")
+    rows = sheet_rows(xlsx.read_bytes(), "依据表")[1:]
+    assert rows and all(r[3] in KINDS for r in rows)
     neither = run_cli("export", str(saved))
     assert neither.returncode == 2 and "--package" in neither.stderr
 
