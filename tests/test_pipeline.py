@@ -60,7 +60,7 @@ class RecordingWriter:
         text = f"{job.section.title}的正文。"
         if on_text:
             on_text(text)
-        return Version(text, self.origin, passages=list(job.passages), model=self.name)
+        return Version(text, self.origin, given=list(job.passages), model=self.name)
 
 
 class FailingWriter(RecordingWriter):

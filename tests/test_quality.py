@@ -9,6 +9,7 @@ from rag.drafting.composer.compose import Composer
 from rag.drafting.pipeline import new_draft
 from rag.plan.draft import Version
 from rag.plan.profile import make_profile
+from rag.plan.sources import Sentence
 from rag.review.quality import DraftReport, draft_report, format_reports, section_items
 
 TASKS = (
@@ -59,3 +60,22 @@ def test_the_report_prints_the_reader_s_figures_and_the_pairs():
     text = format_reports([report])
     assert "重点有内容 1/2，待补充 3，近似重复 1" in text
     assert "甲：a ≈ b" in text
+
+
+def test_the_report_counts_sentences_by_their_source():
+    d = draft()
+    sample = {"kind": "范文", "doc_id": "d", "chunk_id": "d::1", "how": "改写"}
+    d.sections[0].add(
+        Version(
+            "加强组织领导。走访慰问。",
+            "composer",
+            sentences=[
+                Sentence("加强组织领导。", sample),
+                Sentence("走访慰问。", {"kind": "社区信息", "field": "priorities"}),
+            ],
+        )
+    )
+    report = draft_report("芙蓉街", d, [], 0.5)
+    assert report.sources["范文·改写"] == 1 and report.sources["社区信息"] == 1
+    assert report.sources["未知"] > 0  # the other sections' versions have no sources
+    assert "句子的依据：" in format_reports([report]) and "范文·改写 1" in format_reports([report])

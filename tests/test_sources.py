@@ -10,6 +10,7 @@ from dataclasses import asdict
 import pytest
 
 from rag.drafting.composer.compose import Composer
+from rag.drafting.composer.sources import how_adapted
 from rag.drafting.pipeline import new_draft
 from rag.plan.draft import Passage, SectionState, Version
 from rag.plan.profile import make_profile
@@ -153,3 +154,13 @@ def test_the_draft_store_keeps_the_sources_and_reads_a_draft_saved_before_them(t
         )
     loaded = store.load(draft_id).sections[1].version
     assert loaded.text == "旧文。" and loaded.sentences == [] and loaded.passages == [P2]
+
+
+def test_how_a_sample_sentence_was_taken():
+    same = "组织志愿者开展上门服务。"
+    assert how_adapted(same, same) == {"how": "原句"}
+    cut = how_adapted("组织志愿者开展上门服务，全年服务500人次。", "组织志愿者开展上门服务。")
+    assert cut == {"how": "改写", "replaced": [["，全年服务500人次", ""]]}
+    named = how_adapted("联合××社区卫生服务站开展体检。", "联合芙蓉街社区卫生服务站开展体检。")
+    assert named == {"how": "改写", "replaced": [["××", "芙蓉街"]]}
+    assert how_adapted("××社区开展××活动。", "芙蓉街社区每季度召开联席会议。")["how"] == "仅结构"

@@ -71,6 +71,17 @@ class Version:
         return [p for p in self.given if p.id in named]
 
     @classmethod
+    def following(cls, before: Version | None, text: str, origin: str, **fields) -> Version:
+        """A text that replaces `before` (the user's edit, an edited file taken back): each
+        sentence `before` had keeps its source, any other is 用户修改; the passages those
+        sources name stay with it. After a version saved without sources, its passages stay."""
+        given = list(before.given) if before else []
+        if before and not before.sentences and before.text:
+            return cls(text, origin, given=given, **fields)
+        sentences = carried(before.sentences if before else [], text)
+        return cls(text, origin, sentences=sentences, given=given, **fields)
+
+    @classmethod
     def from_dict(cls, data: dict) -> Version:
         data = dict(data)
         legacy = data.pop("passages", [])  # saved before sentences had sources
@@ -121,12 +132,7 @@ class SectionState:
         text = strip_control(text).strip()
         if text == self.text.strip():
             return None
-        before = self.version
-        given = list(before.given) if before else []
-        if before and not before.sentences:  # replacing a version saved without sources
-            return self.add(Version(text, origin, given=given))
-        sentences = carried(before.sentences if before else [], text)
-        return self.add(Version(text, origin, sentences=sentences, given=given))
+        return self.add(Version.following(self.version, text, origin))
 
     def restore(self, number: int) -> Version:
         """Make an earlier version current again (nothing is deleted)."""

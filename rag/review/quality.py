@@ -33,6 +33,7 @@ class DraftReport:
     priorities_filled: int = 0  # with at least one sentence beyond the profile's own words
     placeholders: int = 0
     near_duplicates: list[tuple[str, str]] = field(default_factory=list)
+    sources: Counter = field(default_factory=Counter)  # sentences by source (范文 by how)
 
     @property
     def marked_share(self) -> float:
@@ -53,6 +54,7 @@ def draft_report(
     report.priorities, report.priorities_filled = len(filled), sum(filled.values())
     report.placeholders = sum(len(TO_FILL.findall(s.text)) for s in draft.sections)
     report.near_duplicates = near_duplicate_items(draft, same_meaning)
+    report.sources = source_counts(draft)
     by_section: dict[str, list[re.Pattern]] = {}
     for f in findings:
         by_section.setdefault(f.section, []).extend(_quoted(f))
@@ -64,6 +66,21 @@ def draft_report(
                 if TO_FILL.search(sentence) or any(q.search(sentence) for q in quoted):
                     report.marked += 1
     return report
+
+
+def source_counts(draft: Draft) -> Counter:
+    """The current versions' sentences by source kind (a sample's by how it was taken); the
+    text of a version without sources counts as 未知."""
+    counts: Counter = Counter()
+    for section in draft.sections:
+        version = section.version
+        if version and version.text.strip() and not version.sentences:
+            counts["未知"] += len(sentences(version.text.replace("\n", "。")))
+        for s in version.sentences if version else []:
+            if s.text.strip():
+                how = s.source.get("how")
+                counts[f"{s.kind}·{how}" if how else s.kind or "未知"] += 1
+    return counts
 
 
 def _priority_head(priority: str) -> str:
@@ -152,6 +169,7 @@ def format_reports(reports: list[DraftReport]) -> str:
         total.priorities_filled += r.priorities_filled
         total.placeholders += r.placeholders
         total.near_duplicates += r.near_duplicates
+        total.sources.update(r.sources)
     lines = []
     for r in [*reports, total]:
         counts = " ".join(f"{k}{r.findings[k]}" for k in kinds if r.findings[k]) or "无"
@@ -161,4 +179,7 @@ def format_reports(reports: list[DraftReport]) -> str:
             f"近似重复 {len(r.near_duplicates)}\t{r.seconds:.2f} 秒\t{counts}"
         )
     pairs = [f"{r.name}：{a} ≈ {b}" for r in reports for a, b in r.near_duplicates]
-    return "\n".join(lines + (["近似重复的条目：", *pairs] if pairs else []))
+    by_source = "，".join(f"{k} {v}" for k, v in sorted(total.sources.items())) or "无"
+    return "\n".join(
+        lines + (["近似重复的条目：", *pairs] if pairs else []) + [f"句子的依据：{by_source}"]
+    )

@@ -3,8 +3,8 @@
 While it composes, the composer writes down every piece it may use with its source (the
 sentences of its passages' units, what it says from the profile, the outline's wording);
 the finished text is then split into sentences and each is looked up by its characters.
-A sample's sentence is 原句 when the adapter left it as it was, 改写 (with what it replaced)
-when it changed a few words, 仅结构 when little of the sample's wording is left.
+A sample's sentence is 原句 when the adapter left it as it was, 改写 (with what it replaced
+or cut) when it changed some words, 仅结构 when less than half of it is the sample's wording.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from rag.plan.sources import (
 )
 from rag.text.zh import sentence_key, sentences, unnumbered
 
-KEPT = 0.5  # below this share of the sample's wording kept, a sentence is its structure only
+KEPT = 0.5  # a sentence less than half of whose characters are the sample's: its structure only
 
 
 def _key(piece: str) -> str:
@@ -41,7 +41,8 @@ def how_adapted(original: str, adapted: str) -> dict:
     if sentence_key(original) == sentence_key(adapted):
         return {"how": AS_IS}
     matcher = difflib.SequenceMatcher(None, original, adapted, autojunk=False)
-    if matcher.ratio() < KEPT:
+    kept = sum(block.size for block in matcher.get_matching_blocks())
+    if kept < KEPT * len(sentence_key(adapted)):  # our words, in the sample's frame
         return {"how": STRUCTURE}
     replaced = [
         [original[i1:i2], adapted[j1:j2]]
