@@ -115,6 +115,14 @@ def test_a_reviewer_sees_which_sentences_rest_on_nothing_but_a_sample(drafted):
         if row[3].value == "范文":
             assert "范文《" in row[4].value and "》" in row[4].value
     assert {OWN, CALENDAR, SAMPLE_ONLY} <= set(natures)
+    # the 说明 sheet counts them by section and says what each means
+    notes = sheet_rows(data, "说明")
+    counted = {r[0]: r for r in notes[1 : 1 + len(drafted.sections)]}
+    assert list(counted) == drafted.headings()
+    assert sum(r[1] for r in counted.values()) == len(natures)
+    column = notes[0].index(SAMPLE_ONLY)
+    assert sum(r[column] for r in counted.values()) == natures.count(SAMPLE_ONLY)
+    assert any(r[0] == SAMPLE_ONLY and "其他社区" in r[1] for r in notes)
 
 
 SAMPLE = Passage("shuangyong_02::00003", "shuangyong_02", "双拥工作计划", "三、重点工作", "……")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +38,15 @@ _NATURE = {
     "日历提纲": CALENDAR,
     "范文": SAMPLE_ONLY,
     "用户修改": USER,
+}
+NATURES = (OWN, CALENDAR, SAMPLE_ONLY, MODEL_ONLY, USER, UNKNOWN)
+MEANINGS = {
+    OWN: "取自社区信息表或本社区上年计划：本社区自己的情况。",
+    CALENDAR: "取自本年度的重要时间节点或计划类型的提纲：通用的说法。",
+    SAMPLE_ONLY: "只有范文（其他社区的计划）作依据：请逐句核对是否符合本社区，标为橙色。",
+    MODEL_ONLY: "模型写成，所给范文和社区信息中找不到出处：请核实，标为黄色。",
+    USER: "用户自己修改或填写的句子。",
+    UNKNOWN: "这一版写于记录依据之前，没有记录依据，标为灰色。",
 }
 # Colours of the 依据表 rows by what they rest on (light, printable).
 FILLS = {SAMPLE_ONLY: "FCE4D6", MODEL_ONLY: "FFF2CC", UNKNOWN: "EDEDED"}
@@ -167,6 +177,14 @@ def section_rows(draft: Draft, index: int, findings: list) -> list[BasisRow]:
     ]
 
 
+def nature_counts(rows: list[BasisRow]) -> dict[str, Counter]:
+    """How many sentences of each section rest on what."""
+    counts: dict[str, Counter] = {}
+    for row in rows:
+        counts.setdefault(row.section, Counter())[row.nature] += 1
+    return counts
+
+
 def open_items(findings: list) -> list[tuple[str, str, str, str]]:
     """Every open finding: (section, kind, message, words)."""
     return [(f.section, f.kind, f.message, "、".join(f.items)) for f in findings]
@@ -194,7 +212,8 @@ def basis_workbook(draft: Draft, findings: list) -> bytes:
     sheet = book.active
     sheet.title = "依据表"
     put_row(sheet, BASIS_HEADER)
-    for n, row in enumerate(basis_rows(draft, findings), 1):
+    rows = basis_rows(draft, findings)
+    for n, row in enumerate(rows, 1):
         put_row(sheet, (n, row.section, row.text, row.kind, row.detail, row.nature, row.marks))
         if fill := FILLS.get(row.nature):
             for cell in sheet[sheet.max_row]:
@@ -205,6 +224,14 @@ def basis_workbook(draft: Draft, findings: list) -> bytes:
     for n, item in enumerate(open_items(findings), 1):
         put_row(items, (n, *item))
     _layout(items, (6, 16, 12, 50, 40), Font, Alignment)
+    notes = book.create_sheet("说明")
+    put_row(notes, ("章节", "句数", *NATURES))
+    for head, counts in nature_counts(rows).items():
+        put_row(notes, (head, sum(counts.values()), *(counts.get(n, 0) for n in NATURES)))
+    put_row(notes, ())
+    for name, meaning in MEANINGS.items():
+        put_row(notes, (name, meaning))
+    _layout(notes, (22, 8, *[12] * len(NATURES)), Font, Alignment)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
