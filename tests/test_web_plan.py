@@ -128,3 +128,27 @@ def test_the_pages_sentences_name_it_as_their_source_and_what_was_replaced(draft
     for section in draft.sections:
         if any(s.source.get("doc_id") == upload_id for s in section.version.sentences):
             assert upload_id in {p.doc_id for p in section.version.passages}
+
+
+def test_the_pages_sentences_copied_as_they_stand_are_marked(drafted):
+    """What a model (or a user pasting) takes over unadapted is marked: the garrison, the
+    anniversary, the pair, the street, the school, the brand."""
+    from rag.plan.draft import Draft
+
+    _, _, drafted_plan, _ = drafted
+    draft = Draft.from_dict(drafted_plan.to_dict())
+    copied = (
+        "以东关社区与驻地警卫连共建30周年为契机，深化军民共建。"
+        "二是打“智力拥军”牌，与警卫连官兵一起举办知识竞赛。"
+        "东关社区与武警中队结对，共建“军嫂之家”。"
+        "配合市军分区做好兵役登记，联合解放路小学开展国防教育。"
+    )
+    draft.sections[0].edit(copied)
+    marked = {
+        item
+        for f in check_draft(draft, outline_of(draft.profile))
+        if f.section == draft.headings()[0]
+        for item in f.items
+    }
+    for words in ("警卫连", "共建30周年", "东关社区与武警中队结对", "军分区", "解放路小学"):
+        assert any(words in item for item in marked), words
