@@ -127,6 +127,7 @@ def test_sentences_are_adapted_to_the_profile(sample, adapted):
         "具体目标是：完成上级下达的征兵任务；",  # the head of a list whose items are gone
         "以与驻地警卫连共建30周年为契机，深化军民共建。",  # another community's anniversary
         "在解放路沿街设置双拥宣传栏，营造浓厚氛围。",  # another community's street
+        "组织知识竞赛，打“智力拥军”牌。",  # another community's card, not at the start
     ],
 )
 def test_sentences_with_other_communities_facts_are_dropped(sample):

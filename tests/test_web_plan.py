@@ -150,5 +150,12 @@ def test_the_pages_sentences_copied_as_they_stand_are_marked(drafted):
         if f.section == draft.headings()[0]
         for item in f.items
     }
-    for words in ("警卫连", "共建30周年", "东关社区与武警中队结对", "军分区", "解放路小学"):
+    for words in (
+        "智力拥军",
+        "警卫连",
+        "共建30周年",
+        "东关社区与武警中队结对",
+        "军分区",
+        "解放路小学",
+    ):
         assert any(words in item for item in marked), words

@@ -83,6 +83,8 @@ _BRAND = re.compile(
     r"|[“‘「]([\u4e00-\u9fff]{2,8}(?:食堂|学堂|讲堂|书屋|驿站|课堂|之家|工作室|超市|银行|书院|"
     r"队|团|小组|互助组|展室|专栏|小程序|门牌|日|柜))[”’」]"
     r"|《([\u4e00-\u9fff]{2,12}(?:护照|手册|指南|读本|承诺书|公约))》"
+    # the card a sample says it plays: 打“智力拥军”牌
+    r"|[“‘「]([\u4e00-\u9fff]{2,8})[”’」](?=牌)"
 )
 # Claims a sample makes about itself.
 _CLAIM = re.compile(
@@ -254,7 +256,7 @@ def specifics(text: str, pairs: bool = True) -> list[Specific]:
     found += [
         Specific(name, "品牌")
         for m in _BRAND.finditer(text)
-        if (name := m[1] or m[2] or m[3]) not in NOT_NAMES
+        if (name := m[1] or m[2] or m[3] or m[4]) not in NOT_NAMES
     ]
     found += [Specific(m[0], "说法") for m in _CLAIM.finditer(text)]
     found += [Specific(m[0], "单位") for m in MILITARY_UNIT.finditer(text)]
