@@ -236,7 +236,7 @@ def test_cli_writes_the_package_from_a_saved_draft_and_from_a_new_one(drafted, t
     neither = run_cli("export", str(saved))
     assert neither.returncode == 2 and "--package" in neither.stderr
 
-    corpus = small_corpus(tmp_path / "corpus", ("shuangyong_*.md",))
+    corpus = small_corpus(tmp_path / "corpus", ("shuangyong_0*.md", "shuangyong_9*.md"))
     env = {"PLAN_DATA_DIR": str(tmp_path / "data"), "PLAN_EMBEDDING": "hash"}
     assert run_cli("ingest", str(corpus), env=env).returncode == 0
     profile = tmp_path / "profile.json"
