@@ -289,7 +289,7 @@ def test_priorities_get_measures_and_each_section_does_its_own_job(hash_index):
         measures = [
             s for s in sentences(text)[1:] if "【" not in s and not s.startswith("本社区现有")
         ]
-        assert len(measures) >= 2, (priority, text)
+        assert len(measures) >= 1, (priority, text)
     extra = [h for h, _ in items[len(priorities) :]]
     assert len(extra) <= 5
     assert not any(same_topic(h, p) for h in extra for p in priorities), extra

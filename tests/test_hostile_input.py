@@ -205,3 +205,17 @@ def test_cli_search_says_how_a_loose_type_was_read(tmp_path):
         env={"PLAN_DATA_DIR": str(tmp_path / "data"), "PLAN_EMBEDDING": "hash"},
     )
     assert refused.returncode != 0 and "最接近的有" in refused.stderr
+
+
+def test_a_draft_saved_before_the_name_rules_still_opens(tmp_path):
+    from rag.plan.draft import Draft
+    from rag.plan.outlines import load_outlines
+
+    profile = make_profile({"community": "阳光社区", "year": 2027, "topic": "双拥"})
+    profile = profile.model_copy(update={"community": "[旧]**阳光**社区"})
+    outline = load_outlines()["shuangyong"]
+    draft = Draft.new(profile, outline, "", "composer")
+    again = Draft.from_dict(draft.to_dict())
+    assert again.profile.community == "[旧]**阳光**社区"
+    with pytest.raises(ProfileError):  # typed anew, the same name is refused
+        make_profile(again.profile.model_dump())

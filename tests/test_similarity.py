@@ -30,3 +30,8 @@ def test_near_duplicates_share_most_of_their_words():
         "春节、八一期间走访慰问现役军人家庭、烈属和重点优抚对象。",
     )
     assert not near_duplicate("每月清理楼道堆物。", "劝导居民不在楼道给电动自行车充电。")
+
+
+def test_the_plan_type_s_name_is_its_subject_however_few_the_headings():
+    assert "文明" in subject_words([], "文明社区创建")
+    assert not same_topic("楼道文明公约", "文明阵地有效运转", subject_words([], "文明社区创建"))

@@ -102,3 +102,8 @@ def test_without_the_library_the_sample_words_check_is_skipped():
     version = Version(text, "composer", sentences=[Sentence(text, taken)], given=[WEB])
     draft = draft_with(version)
     assert "范文独有词" not in {f.kind for f in check_draft(draft, outline_of(draft.profile))}
+
+
+def test_a_kind_of_thing_alone_is_no_name():
+    rare = rare_terms_by_doc([("a", "配合街道武装部做好征兵工作。"), ("b", "与警卫连共建。")])
+    assert "武装部" not in rare["a"] and "警卫连" in rare["b"]

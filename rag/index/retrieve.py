@@ -12,7 +12,7 @@ import numpy as np
 from rag.errors import PlanError
 from rag.index.progress import KEYWORDS, NO_PROGRESS, Progress
 from rag.index.store import ChunkStore
-from rag.index.terms import rare_terms_by_doc
+from rag.index.terms import doc_texts, rare_terms_of
 from rag.library.chunking import context_text
 from rag.plan.specifics import quoted_terms
 from rag.text.tokens import TOKENIZER_VERSION, tokenize
@@ -124,7 +124,8 @@ class _Bm25:
         self.position = {id_: i for i, id_ in enumerate(self.ids)}
         self._masks: dict[tuple, np.ndarray] = {}
         self._shingles = Memo(SHINGLE_MEMO)
-        self._rare_terms: dict[str, frozenset[str]] | None = None
+        self._doc_texts: dict[str, str] | None = None
+        self._rare_terms: dict[str, frozenset[str]] = {}
         self._terms_lock = threading.Lock()
         users: dict[str, set[str]] = {}
         for text, meta in zip(self.texts, self.metas, strict=True):
@@ -136,15 +137,18 @@ class _Bm25:
         self.owners = frozenset(m.get("owner", "") for m in self.metas) - {""}
         progress.step(KEYWORDS, total, total)
 
-    def rare_terms(self) -> dict[str, frozenset[str]]:
-        """Each document's rare terms (rag.index.terms), worked out at the first asking."""
+    def rare_terms(self, doc_id: str) -> frozenset[str]:
+        """A document's rare terms (rag.index.terms), worked out when first asked for: its
+        own text tagged, the others' only searched."""
         with self._terms_lock:
-            if self._rare_terms is None:
-                pairs = (
-                    (m.get("doc_id", ""), t) for t, m in zip(self.texts, self.metas, strict=True)
-                )
-                self._rare_terms = rare_terms_by_doc(pairs)
-            return self._rare_terms
+            if self._doc_texts is None:
+                pairs = zip((m.get("doc_id", "") for m in self.metas), self.texts, strict=True)
+                self._doc_texts = doc_texts(pairs)
+            if doc_id not in self._rare_terms:
+                texts = self._doc_texts
+                others = (t for d, t in texts.items() if d != doc_id)
+                self._rare_terms[doc_id] = rare_terms_of(texts.get(doc_id, ""), others)
+            return self._rare_terms[doc_id]
 
     def shingles(self, id_: str) -> frozenset[str]:
         """A chunk's character 4-grams, kept for the chunks the last queries returned."""
@@ -246,7 +250,7 @@ class Retriever:
     def rare_terms(self, doc_id: str) -> frozenset[str]:
         """The words only this library document uses that name something: its places,
         units, brands (what a sentence taken from it must not still say)."""
-        return self.bm25().rare_terms().get(doc_id, frozenset())
+        return self.bm25().rare_terms(doc_id)
 
     def search(
         self,

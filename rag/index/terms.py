@@ -30,21 +30,32 @@ def naming_words(text: str) -> set[str]:
     person as jieba tags them, a unit, place or institution named in full."""
     found = set(quoted_terms(text))
     for word, tag in tagged(text):
-        if is_proper_name(word, tag) or (
-            _HAN.match(word) and tag.startswith("n") and _NAMED.search(word)
-        ):
+        named = _NAMED.search(word) if _HAN.match(word) and tag.startswith("n") else None
+        # a name before the kind of thing it names (警卫连, not 武装部 or 幼儿园 alone)
+        if is_proper_name(word, tag) or (named and named.start() >= 2):
             found.add(word)
     return found
 
 
+def rare_terms_of(text: str, others: Iterable[str]) -> frozenset[str]:
+    """The naming words of a document's text that none of the other documents' texts holds."""
+    others = list(others)
+    return frozenset(w for w in naming_words(text) if not any(w in other for other in others))
+
+
 def rare_terms_by_doc(texts: Iterable[tuple[str, str]]) -> dict[str, frozenset[str]]:
-    """{doc_id: the naming words no other document uses} from (doc_id, text) pairs (a
-    document's chunks may come one by one)."""
-    by_doc: dict[str, set[str]] = {}
+    """{doc_id: its rare terms} from (doc_id, text) pairs (a document's chunks may come one
+    by one)."""
+    by_doc = doc_texts(texts)
+    return {
+        doc: rare_terms_of(text, (t for d, t in by_doc.items() if d != doc))
+        for doc, text in by_doc.items()
+    }
+
+
+def doc_texts(texts: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Each document's text, its chunks joined, from (doc_id, text) pairs."""
+    by_doc: dict[str, list[str]] = {}
     for doc_id, text in texts:
-        by_doc.setdefault(doc_id, set()).update(naming_words(text))
-    users: dict[str, int] = {}
-    for found in by_doc.values():
-        for w in found:
-            users[w] = users.get(w, 0) + 1
-    return {doc: frozenset(w for w in found if users[w] == 1) for doc, found in by_doc.items()}
+        by_doc.setdefault(doc_id, []).append(text)
+    return {doc: "\n".join(parts) for doc, parts in by_doc.items()}

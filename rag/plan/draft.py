@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from rag.errors import PlanError
 from rag.plan.outlines import Outline
 from rag.plan.previous import PreviousPlan
-from rag.plan.profile import Profile, make_profile
+from rag.plan.profile import Profile, stored_profile
 from rag.plan.sources import Sentence, carried, named_passages
 from rag.text.clean import strip_control
 from rag.text.zh import cn_numeral
@@ -331,7 +331,7 @@ class Draft:
         return cls(
             title=data["title"],
             topic=data["topic"],
-            profile=make_profile(data["profile"]),
+            profile=stored_profile(data["profile"]),
             preamble=data.get("preamble", ""),
             sections=sections,
             mode=data.get("mode", "composer"),

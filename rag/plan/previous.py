@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 
 from rag.plan.carry_over import carry_over
 from rag.plan.outlines import Outline
-from rag.plan.profile import MAX_NAMES, Profile, make_profile
+from rag.plan.profile import MAX_NAMES, Profile, stored_profile
 from rag.plan.specifics import specifics, type_words
 from rag.text.zh import parse_heading, role_of_heading
 
@@ -119,4 +119,4 @@ def with_known_names(profile: Profile, previous: PreviousPlan | None) -> Profile
     if previous is None:
         return profile
     names = list(dict.fromkeys([*profile.known_names, *previous.own_words()]))[:MAX_NAMES]
-    return make_profile({**profile.model_dump(), "known_names": names})
+    return stored_profile({**profile.model_dump(), "known_names": names})

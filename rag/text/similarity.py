@@ -53,12 +53,12 @@ def subject_words(headings: list[str], name: str = "", share: float = 0.3) -> fr
     """The words of a plan's subject: those of its type's name (禁毒 in 禁毒工作) and those in
     a good share of its headings (党员 in a 党建 plan), which tell nothing about which work an
     item is."""
-    counts: dict[str, int] = {w: len(headings) for w in topic_words(name)}
+    counts: dict[str, int] = {}
     for heading in headings:
         for w in topic_words(heading):
             counts[w] = counts.get(w, 0) + 1
     least = max(3, share * len(headings))
-    return frozenset(w for w, n in counts.items() if n >= least)
+    return frozenset(w for w, n in counts.items() if n >= least) | topic_words(name)
 
 
 def same_topic(a: str, b: str, subject: frozenset[str] = frozenset()) -> bool:

@@ -25,7 +25,7 @@ MAX_SENTENCES = 3
 
 # Words of the field that name one thing: a sentence with either is about it.
 SYNONYMS = (
-    ("走访", "探访", "上门", "入户"),
+    ("走访", "探访"),
     ("慰问", "看望"),
     ("宣传", "宣讲", "宣教"),
     ("排查", "摸排", "巡查", "检查"),
@@ -65,6 +65,7 @@ class Wanted:
         found = {w for w in self.words if w in sentence}
         under = bool(heading) and same_topic(heading, self.head, subject)
         named = found & self.rare
+        named = {w for w in named if not any(w in o and w != o for o in named)}  # 退役 of 退役军人
         if not under and not (named - self.partial) and len(named) < 2:
             return 0
         score = len(found) + 2 * len(found & self.rare) + (3 if under else 0)
