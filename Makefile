@@ -27,7 +27,7 @@ $(INDEX_STAMP): $(STAMP) $(CORPUS) data/corpus
 index: $(INDEX_STAMP)
 
 run: install index
-	$(BIN)/streamlit run app.py
+	$(BIN)/streamlit run serve.py
 
 lint: install
 	$(BIN)/ruff check .

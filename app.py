@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from rag.errors import PlanError
 from ui import auth, batch_page, draft_page, drafts_page, library_page, settings, state, style
+from ui.literal import literal
 
 
 def main() -> None:
@@ -18,14 +20,17 @@ def main() -> None:
     state.show_flash()
     notice = st.empty()  # where an unusable sample library is told, once the page is drawn
     page = st.session_state[state.PAGE]
-    if page == "我的草稿":
-        drafts_page.page()
-    elif page == "批量起草":
-        batch_page.page()
-    elif page == "范文库":
-        library_page.page()
-    else:
-        draft_page.page()
+    try:
+        if page == "我的草稿":
+            drafts_page.page()
+        elif page == "批量起草":
+            batch_page.page()
+        elif page == "范文库":
+            library_page.page()
+        else:
+            draft_page.page()
+    except PlanError as e:  # a shared service down, where a page does not say more itself
+        st.error(literal(e))
     state.warm_up(notice)
 
 

@@ -152,7 +152,7 @@ def main() -> None:
     settings = Settings(data_dir=folder, embedding="hash", collection="bench_batch")
     store = ChunkStore.open(settings, HashEmbeddingFunction())
     ingest([REPO_ROOT / "data" / "corpus"], store)
-    retriever = Retriever(store)
+    retriever = Retriever(store).scoped("")
     batch_rows = rows(args.communities)
     offline(batch_rows, retriever)
     model(batch_rows, retriever, args.token_delay, args.workers)

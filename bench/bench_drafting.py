@@ -66,7 +66,7 @@ def model_bench(token_delay: float) -> None:
     settings = Settings(data_dir=folder, embedding="hash", collection="bench_draft")
     store = ChunkStore.open(settings, HashEmbeddingFunction())
     ingest([CORPUS], store)
-    retriever = Retriever(store)
+    retriever = Retriever(store).scoped("")
     profile = make_profile({**PROFILE, "topic": "shuangyong"})
     outline = outline_of(profile)
     fake, config = fake_model(outline, token_delay)
@@ -134,7 +134,7 @@ def composer_bench(sizes: list[int]) -> None:
             real = store.count()
             if size > real:
                 ingest_synthetic(store, synthetic_chunks(size - real, sentences, rng), vectors)
-            retriever = Retriever(store)
+            retriever = Retriever(store).scoped("")
             retriever.search("预热", k=1)  # BM25 build and model load are not per plan
             times = composer_times(retriever)
             median = statistics.median(times)

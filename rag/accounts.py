@@ -15,8 +15,6 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-import threading
-import time
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -25,7 +23,7 @@ import yaml
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from rag.errors import ConfigError, PlanError
+from rag.errors import ConfigError
 
 ROLES = ("user", "admin")
 ROLE_NAMES = {"user": "普通用户", "admin": "管理员"}
@@ -50,10 +48,6 @@ class User:
     name: str
     role: str = "user"
 
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
-
 
 def check_name(name: str) -> str:
     if not _NAME.fullmatch(name):
@@ -68,36 +62,6 @@ def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD:
         raise ConfigError(f"密码至少 {MIN_PASSWORD} 个字符。")
     return _hasher.hash(password)
-
-
-class LoginThrottle:
-    """Wrong passwords per name: after `limit` within `window` seconds, that name is refused
-    until the oldest of them is `window` seconds old (guessing costs time, not only a click)."""
-
-    def __init__(self, limit: int = 5, window: float = 300.0):
-        self.limit = limit
-        self.window = window
-        self._failures: dict[str, list[float]] = {}
-        self._lock = threading.Lock()
-
-    def _recent(self, name: str, now: float) -> list[float]:
-        recent = [t for t in self._failures.get(name, []) if now - t < self.window]
-        self._failures[name] = recent
-        return recent
-
-    def check(self, name: str) -> None:
-        """PlanError when this name has failed too often lately."""
-        now = time.monotonic()
-        with self._lock:
-            recent = self._recent(name, now)
-            if len(recent) >= self.limit:
-                minutes = max(1, round((self.window - (now - recent[0])) / 60))
-                raise PlanError(f"这个用户名的密码错误次数过多，请 {minutes} 分钟后再试。")
-
-    def failed(self, name: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            self._recent(name, now).append(now)
 
 
 def load_users(path: Path) -> dict[str, dict]:
@@ -130,6 +94,12 @@ def authenticate(path: Path, name: str, password: str) -> User | None:
     except (VerificationError, InvalidHashError):
         return None
     return User(name.strip(), _role(entry)) if entry else None
+
+
+def user_named(path: Path, name: str) -> User | None:
+    """The user of that name in the users file now (None once removed), with their role."""
+    entry = load_users(path).get(name)
+    return None if entry is None else User(name, _role(entry))
 
 
 def role_of(path: Path | None, name: str) -> str:

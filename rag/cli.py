@@ -244,12 +244,12 @@ class _Progress:
 
 
 def cmd_draft(args) -> int:
-    from rag.drafting.pipeline import draft_sections, new_draft, outline_of
+    from rag.drafting import service
+    from rag.drafting.pipeline import outline_of
     from rag.export.files import FORMATS, write
     from rag.export.text import to_text
     from rag.factory import make_writer, model_config
     from rag.plan.profile import load_profile
-    from rag.review.checks import check_draft
 
     profile = load_profile(args.profile)
     _say_topic_reading(args.profile)
@@ -270,11 +270,16 @@ def cmd_draft(args) -> int:
 
         previous = read_previous_file(args.previous, outline_of(profile), profile.year)
         print(f"上年计划：{len(previous.covered())} 节可作为首要依据。", file=sys.stderr)
-    draft = new_draft(profile, writer, previous)
+    draft = service.start(profile, writer, previous)
     # The shared library only: a user's private upload never reaches a plan drafted here.
-    retriever = library.retriever.scoped("")
-    draft_sections(draft, retriever=retriever, writer=writer, callbacks=_Progress(draft))
-    findings = check_draft(draft, outline_of(profile), retriever.rare_terms)
+    outcome = service.draft_plan(
+        draft,
+        store=None,  # written to stdout or --out, not to the drafts database
+        retriever=library.retriever.scoped(""),
+        writer=writer,
+        callbacks=_Progress(draft),
+    )
+    findings = outcome.findings
     if args.json:
         print(json.dumps(draft.to_dict(findings), ensure_ascii=False, indent=2))
     if args.out:
@@ -287,6 +292,8 @@ def cmd_draft(args) -> int:
     for f in findings:
         items = f"：{'、'.join(f.items[:8])}" if f.items else ""
         print(f"  [{f.kind}] {f.section} {f.message}{items}", file=sys.stderr)
+    if outcome.marks_warning:
+        print(outcome.marks_warning, file=sys.stderr)
     incomplete = [s for s in draft.sections if not (s.version and s.version.complete)]
     return 1 if incomplete else 0
 
@@ -299,11 +306,10 @@ def _write_package(draft, findings, folder: Path, fonts=None, file=None) -> None
 
 
 def cmd_export(args) -> int:
-    from rag.drafting.pipeline import outline_of
+    from rag.drafting import service
     from rag.export.docx import FONT_SETS, fonts_from_settings
     from rag.export.files import write
     from rag.plan.draft import Draft
-    from rag.review.checks import check_draft
 
     if not args.out and not args.package:
         raise PlanError("请用 --out 指定导出文件，或用 --package 指定送审包文件夹。")
@@ -315,11 +321,14 @@ def cmd_export(args) -> int:
     except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError) as e:
         raise PlanError(f"不是 draft --json 输出的草稿文件：{args.draft}") from e
     fonts = FONT_SETS[args.fonts] if args.fonts else fonts_from_settings()
+    findings = service.findings(draft)
     if args.out:
         write(draft, args.out, bom=args.bom, fonts=fonts)
         print(f"已写入 {args.out}")
     if args.package:
-        _write_package(draft, check_draft(draft, outline_of(draft.profile)), args.package, fonts)
+        _write_package(draft, findings, args.package, fonts)
+    for warning in service.download_warnings(draft, findings):
+        print(warning, file=sys.stderr)  # as the page's download warns
     return 0
 
 
@@ -369,26 +378,27 @@ def cmd_raw_report(args) -> int:
 def cmd_eval(args) -> int:
     import time
 
+    from rag.drafting import service
     from rag.drafting.composer.compose import Composer
-    from rag.drafting.pipeline import draft_sections, new_draft, outline_of
+    from rag.drafting.pipeline import outline_of
     from rag.plan.profile import load_profiles
-    from rag.review.checks import check_draft
     from rag.review.quality import draft_report, format_reports
 
     path = args.profiles or get_settings().corpus_dir.parent / "eval" / "profiles.json"
     profiles = load_profiles(path)
     library = _searchable_library()
-    retriever = library.retriever
+    retriever = library.retriever.scoped("")  # the shared library only
     same_meaning = _same_meaning(library.store.embedding_function)
     writer = Composer()
     reports = []
     for profile in profiles:
         start = time.perf_counter()
-        draft = draft_sections(new_draft(profile, writer), retriever=retriever, writer=writer)
+        outcome = service.draft_plan(
+            service.start(profile, writer), store=None, retriever=retriever, writer=writer
+        )
         seconds = time.perf_counter() - start
         name = f"{profile.community}·{outline_of(profile).name}·{profile.community_type or '未选'}"
-        findings = check_draft(draft, outline_of(profile), retriever.rare_terms)
-        reports.append(draft_report(name, draft, findings, seconds, same_meaning))
+        reports.append(draft_report(name, outcome.draft, outcome.findings, seconds, same_meaning))
     print(format_reports(reports))
     return 0
 
@@ -434,6 +444,8 @@ class _BatchProgress:
                 f"检查：{result.findings_text()}，{result.seconds:.1f}秒）",
                 file=sys.stderr,
             )
+            if result.marks_warning:
+                print(f"    {result.marks_warning}", file=sys.stderr)
 
 
 def cmd_batch(args) -> int:

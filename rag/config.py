@@ -38,6 +38,11 @@ class Settings(BaseSettings):
     auth: Literal["none", "password", "oidc"] = "none"
     users_file: Path | None = None
     oidc_provider: str | None = None  # the [auth.NAME] section of secrets.toml; unset: [auth]
+    # Hours a password sign-in lasts in a browser (refreshes and new tabs included).
+    session_hours: float = Field(default=12.0, gt=0, le=24 * 30)
+    # Behind a reverse proxy every connection comes from the proxy: the header that carries
+    # the client's address (deploy/nginx.conf sets X-Real-IP). Unset: the connection's address.
+    client_address_header: str | None = None
     # The model endpoint; with none of these set, plans are drafted offline by the composer.
     llm_provider: str | None = None
     llm_model: str | None = None

@@ -24,8 +24,21 @@ class MissingVariable(ConfigError):
     """A prompt template names a variable the caller did not supply."""
 
 
-class IndexError_(PlanError):
+class LibraryIndexError(PlanError):
     """The sample library index cannot be opened or written."""
+
+
+class ServiceUnavailable(PlanError):
+    """A shared service cannot be reached right now (stopped, restarting, network down): the
+    message names it and says what to do. The same call may succeed once it is back."""
+
+
+class DatabaseUnavailable(ServiceUnavailable):
+    """The drafts database (PostgreSQL, PLAN_DATABASE_URL) cannot be reached."""
+
+
+class LibraryUnavailable(ServiceUnavailable, LibraryIndexError):
+    """The Chroma server holding the sample library (PLAN_CHROMA_HOST) cannot be reached."""
 
 
 class ProfileError(PlanError):

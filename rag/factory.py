@@ -24,6 +24,7 @@ from rag.drafting.model.writer import ModelWriter
 from rag.drafting.writer import SectionWriter
 from rag.errors import ConfigError, PlanError
 from rag.plan.store import DraftStore, SQLiteDraftStore
+from rag.signin import SignIns
 
 if TYPE_CHECKING:  # the index (chromadb) is imported when a library is opened, not before
     from rag.index.embeddings import EmbeddingFunction
@@ -65,6 +66,12 @@ def open_draft_store(settings: Settings, owner: str = "") -> DraftStore:
 
         return PostgresDraftStore(settings.database_url.get_secret_value(), owner)
     return SQLiteDraftStore(Path(settings.data_dir) / "drafts.sqlite3", owner)
+
+
+def open_sign_ins(settings: Settings, store: DraftStore | None = None) -> SignIns:
+    """Password sessions and wrong-password counts, in the drafts database (`store`'s, or
+    the configured one)."""
+    return SignIns(store or open_draft_store(settings), hours=settings.session_hours)
 
 
 @dataclass(frozen=True)

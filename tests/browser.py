@@ -1,4 +1,4 @@
-"""A real `streamlit run` on a free port and a headless Debian Chromium driven by Playwright,
+"""A real `streamlit run serve.py` on a free port and a headless Debian Chromium driven by Playwright,
 for the browser tests and the app benchmark."""
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ CHROMIUM_FLAGS = [
 
 
 class AppServer:
-    """`streamlit run app.py` in its own process, on 127.0.0.1."""
+    """`streamlit run serve.py` (the app and its sign-in routes, as `make run` starts it) in its
+    own process, on 127.0.0.1."""
 
     def __init__(self, port: int, data_dir: Path, env: dict | None = None):
         self.port = port
@@ -53,7 +54,7 @@ class AppServer:
                 "-m",
                 "streamlit",
                 "run",
-                str(REPO_ROOT / "app.py"),
+                str(REPO_ROOT / "serve.py"),
                 "--server.port",
                 str(self.port),
                 "--server.address",

@@ -42,6 +42,39 @@ def no_model_configured(monkeypatch):
         monkeypatch.delenv(name, raising=False)
 
 
+BASE_PROFILE = {
+    "community": "阳光社区",
+    "parent": "杭州市西湖区北山街道",
+    "year": 2027,
+    "topic": "shuangyong",
+    "households": 2860,
+    "facts": {"退役军人": "126"},
+    "priorities": ["退役军人服务站规范化建设"],
+    "date": "2027年1月8日",
+}
+
+
+def make_test_profile(**change):
+    """The tests' community (阳光社区, 双拥, 2027), with the given fields changed."""
+    from rag.plan.profile import make_profile
+
+    return make_profile({**BASE_PROFILE, **change})
+
+
+@pytest.fixture
+def profile():
+    """make_test_profile: profile(topic="xiaofang", facts={...}) for a variant."""
+    return make_test_profile
+
+
+@pytest.fixture
+def chat():
+    """A FakeChat (tests/fake_chat.py): queued replies, the messages of every call."""
+    from tests.fake_chat import FakeChat
+
+    return FakeChat()
+
+
 @pytest.fixture
 def fake_llm():
     """An OpenAI-compatible streaming server on 127.0.0.1 (see tests/fake_llm.py)."""
@@ -59,11 +92,14 @@ def hash_index(tmp_path_factory):
     settings = Settings(data_dir=folder, embedding="hash", collection="hash_chunks")
     store = ChunkStore.open(settings, HashEmbeddingFunction())
     ingest([CORPUS], store)
-    return settings, store, Retriever(store)
+    return settings, store, Retriever(store).scoped("")  # the shared library, as drafting sees it
 
 
-def small_corpus(folder: Path, patterns=("shuangyong_*.md", "xiaofang_*.md")) -> Path:
-    """A copy of some shipped samples (双拥 and 消防 by default) in a new folder."""
+def small_corpus(
+    folder: Path, patterns=("shuangyong_0*.md", "shuangyong_9*.md", "xiaofang_0*.md")
+) -> Path:
+    """A copy of some shipped samples in a new folder: by default the first samples of 双拥 and
+    消防 (those numbered 0x and 9x), the small library the page tests were written around."""
     folder.mkdir(parents=True)
     for pattern in patterns:
         for path in CORPUS.glob(pattern):
@@ -71,7 +107,13 @@ def small_corpus(folder: Path, patterns=("shuangyong_*.md", "xiaofang_*.md")) ->
     return folder
 
 
-def cli_library(root: Path, patterns=("shuangyong_*.md",)) -> dict:
+def cli_library(
+    root: Path,
+    patterns=(
+        "shuangyong_0*.md",
+        "shuangyong_9*.md",
+    ),
+) -> dict:
     """Some shipped samples indexed by the CLI itself under root; the environment using them."""
     corpus = small_corpus(root / "corpus", patterns)
     env = {"PLAN_DATA_DIR": str(root / "data"), "PLAN_EMBEDDING": "hash"}
@@ -100,7 +142,7 @@ def e5_index(tmp_path_factory):
     settings = Settings(data_dir=folder, embedding="e5", collection="eval_chunks")
     store = ChunkStore.open(settings)
     ingest([CORPUS], store)
-    return settings, store, Retriever(store)
+    return settings, store, Retriever(store).scoped("")  # the shared library, as drafting sees it
 
 
 def run_cli(
@@ -225,3 +267,30 @@ def chroma_server(tmp_path):
     yield port
     proc.terminate()
     proc.wait(timeout=30)
+
+
+# ---- services a test stops and starts again (tests/test_service_faults.py) ---------------------
+
+
+@pytest.fixture
+def own_postgres():
+    """A PostgreSQL of this test's own (the session's server is never stopped)."""
+    from tests.postgres import PostgresServer, pg_bin
+
+    if pg_bin() is None:
+        pytest.skip("PostgreSQL is not installed here (.ci/run installs Debian's postgresql)")
+    server = PostgresServer(free_port()).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def own_chroma(tmp_path):
+    exe = chroma_executable()
+    if exe is None:
+        pytest.skip("the chroma command is not installed")
+    from tests.chroma import ChromaServer
+
+    server = ChromaServer(exe, tmp_path / "chroma", free_port()).start()
+    yield server
+    server.stop()

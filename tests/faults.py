@@ -107,7 +107,7 @@ class Matrix:
     def accepted_draft(self) -> str:
         """A composed draft whose section 三 the user edited (the words to keep)."""
         draft = new_draft(make_profile(PROFILE), Composer())
-        draft_sections(draft, retriever=self.library.retriever, writer=Composer())
+        draft_sections(draft, retriever=self.library.retriever.scoped(""), writer=Composer())
         draft.sections[EDITED].edit(ACCEPTED)
         return self.store.save(draft)
 

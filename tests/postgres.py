@@ -52,6 +52,21 @@ class PostgresServer:
             "UTF8",
             "--no-locale",
         )
+        self.resume()
+        return self
+
+    def stop(self) -> None:
+        try:
+            self.pause()
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    def pause(self) -> None:
+        """Stop the server, keeping its data (as an administrator's restart would)."""
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "stop")
+
+    def resume(self) -> None:
+        """Start the stopped server again on the same port."""
         self._run(
             str(self.bin / "pg_ctl"),
             "-D",
@@ -63,13 +78,6 @@ class PostgresServer:
             f"-p {self.port} -h 127.0.0.1 -k {self.root}",
             "start",
         )
-        return self
-
-    def stop(self) -> None:
-        try:
-            self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "stop")
-        finally:
-            shutil.rmtree(self.root, ignore_errors=True)
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://plan@127.0.0.1:{self.port}/{database}"

@@ -4,20 +4,17 @@ shares them."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 import yaml
 
 from rag.accounts import (
-    LoginThrottle,
     add_user,
     authenticate,
     load_users,
     remove_user,
     role_of,
 )
-from rag.errors import ConfigError, InputFileError, PlanError
+from rag.errors import ConfigError, InputFileError
 from rag.index.ingest import delete_upload, ingest, save_upload, share_upload
 from rag.index.retrieve import Retriever, chroma_where
 from rag.library.uploads import UploadPreview, list_uploads, read_upload, upload_dir
@@ -32,7 +29,7 @@ def test_a_user_added_signs_in_with_their_password_only(tmp_path):
     assert add_user(path, "zhangsan", "correct horse 1")
     assert add_user(path, "admin", "admin-pass-2", role="admin")
     assert authenticate(path, "zhangsan", "correct horse 1").role == "user"
-    assert authenticate(path, "admin", "admin-pass-2").is_admin
+    assert authenticate(path, "admin", "admin-pass-2").role == "admin"
     assert authenticate(path, "zhangsan", "admin-pass-2") is None
     assert authenticate(path, "nobody", "correct horse 1") is None
     stored = path.read_text(encoding="utf-8")
@@ -99,7 +96,7 @@ def test_the_cli_adds_a_user_from_stdin_and_lists_roles(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert "已添加用户 wangwu" in done.stdout
-    assert authenticate(users, "wangwu", "s3cret-pass").is_admin
+    assert authenticate(users, "wangwu", "s3cret-pass").role == "admin"
     listed = run_cli("user", "list", env=env)
     assert "wangwu\t管理员" in listed.stdout
     short = run_cli("user", "add", "zhaoliu", "--password-stdin", env=env, input_text="abc\n")
@@ -141,7 +138,7 @@ def test_the_owner_filter_combines_with_the_other_filters(library):
 
 def test_chunks_indexed_before_owners_existed_count_as_shared(store, settings):
     """An index written by an earlier version has no owner field: its chunks stay visible."""
-    ingest([small_corpus(settings.data_dir.parent / "corpus", ("xiaofang_*.md",))], store)
+    ingest([small_corpus(settings.data_dir.parent / "corpus", ("xiaofang_0*.md",))], store)
     for collection in (store.collection, store.vectors):  # drop the field everywhere
         ids = collection.get(include=[])["ids"]
         collection.update(ids=ids, metadatas=[{"owner": None}] * len(ids))
@@ -213,18 +210,6 @@ def test_the_vector_records_carry_the_owner(library, store):
     owners = {m.get("owner") for m in metas}
     assert owners == {"", "alice"}
     assert sum(m.get("owner") == "alice" for m in metas) > 0
-
-
-def test_too_many_wrong_passwords_for_a_name_are_refused_for_a_while():
-    throttle = LoginThrottle(limit=3, window=0.5)
-    for _ in range(3):
-        throttle.check("alice")
-        throttle.failed("alice")
-    with pytest.raises(PlanError, match="错误次数过多"):
-        throttle.check("alice")
-    throttle.check("bob")  # another name is not held up
-    time.sleep(0.6)
-    throttle.check("alice")
 
 
 def test_an_upload_saved_after_the_retriever_was_built_stays_private(library, store, settings):

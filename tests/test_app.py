@@ -12,7 +12,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from rag.config import REPO_ROOT, Settings, get_settings
-from rag.errors import IndexError_
+from rag.errors import LibraryIndexError
 from rag.factory import open_draft_store
 from rag.index.embeddings import HashEmbeddingFunction
 from rag.index.ingest import ingest
@@ -197,11 +197,14 @@ def test_generate_with_a_model_and_an_error_stays_on_its_section(fake_llm):
     assert all(s.version.complete for i, s in enumerate(draft.sections) if i != 2)
     # the key typed in the session is never written to the drafts database
     at.sidebar.text_input(key="llm_api_key").input("sk-secret-typed-in-ui").run()
+    asked = len(fake_llm.requests)
     at.button(key=f"regen_{draft_id}_0").click().run()
+    assert len(fake_llm.requests) == asked + 1  # one section, one request
     raw = (get_settings().data_dir / "drafts.sqlite3").read_bytes()
     wal = get_settings().data_dir / "drafts.sqlite3-wal"
     assert b"sk-secret" not in raw and (not wal.exists() or b"sk-secret" not in wal.read_bytes())
     assert fake_llm.requests[-1]["messages"]  # the regeneration went to the model
+    assert "一、指导思想" in fake_llm.requests[-1]["messages"][-1]["content"]
 
 
 def test_test_connection_reports_success_and_failure(fake_llm):
@@ -319,7 +322,7 @@ def test_my_drafts_tells_apart_drafts_of_the_same_title():
 
 def test_the_facts_table_edits_become_profile_facts():
     from rag.plan.profile import make_profile
-    from ui.draft_page import merge_editor_rows
+    from ui.profile_form import merge_editor_rows
 
     rows = [{"名称": "退役军人", "数值": "120"}, {"名称": "军烈属", "数值": "14"}]
     editor = {
@@ -399,7 +402,7 @@ def stored_drafts() -> dict[str, list[str]]:
 @pytest.mark.parametrize(
     ("error", "shown"),
     [
-        (IndexError_("无法读取范文库索引：请重建索引后再试。"), "无法读取范文库索引"),
+        (LibraryIndexError("无法读取范文库索引：请重建索引后再试。"), "无法读取范文库索引"),
         (RuntimeError("chroma failed in /srv/secret/chroma.sqlite3"), "意外错误"),
     ],
 )
@@ -516,7 +519,7 @@ def broken_library(monkeypatch, tmp_path) -> None:
 def own_library(monkeypatch, tmp_path) -> Path:
     """A library of this test's own (the 消防 samples), the app's data folder; returns it."""
     root = tmp_path / "lib"
-    corpus = small_corpus(root / "corpus", patterns=("xiaofang_*.md",))
+    corpus = small_corpus(root / "corpus", patterns=("xiaofang_0*.md",))
     settings = Settings(data_dir=root / "data", embedding="hash")
     ingest([corpus], ChunkStore.open(settings, HashEmbeddingFunction()))
     monkeypatch.setenv("PLAN_DATA_DIR", str(root / "data"))
@@ -612,11 +615,11 @@ def test_drafts_removed_while_the_app_runs_leave_an_empty_list_not_an_error(monk
 
 
 def test_an_edit_saved_in_another_window_during_a_regeneration_is_kept_and_told(monkeypatch):
-    import ui.draft_page as draft_page
+    from rag.drafting import service
 
     at = generated(new_app())
     draft_id = at.query_params["draft"]
-    real = draft_page.regenerate_section
+    real = service.regenerate_section
 
     def other_window_edits_meanwhile(draft, index, **kwargs):
         other = open_draft_store(get_settings()).load(draft_id)
@@ -625,7 +628,7 @@ def test_an_edit_saved_in_another_window_during_a_regeneration_is_kept_and_told(
         open_draft_store(get_settings()).save(other)
         return real(draft, index, **kwargs)
 
-    monkeypatch.setattr(draft_page, "regenerate_section", other_window_edits_meanwhile)
+    monkeypatch.setattr(service, "regenerate_section", other_window_edits_meanwhile)
     at.button(key=f"regen_{draft_id}_3").click().run()
     assert not at.exception
     [told] = [w.value for w in at.warning if "在另一个窗口中也修改过" in w.value]

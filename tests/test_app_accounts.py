@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from rag.accounts import add_user
+from rag.accounts import add_user, remove_user
 from rag.config import get_settings
 from rag.factory import open_draft_store
+from tests.conftest import free_port
 from tests.test_app import (  # noqa: F401 (fixtures)
     APP,
     UPLOAD_TEXT,
@@ -21,9 +22,15 @@ from tests.test_app import (  # noqa: F401 (fixtures)
     model_session,
     new_app,
 )
-from ui.auth import BAD_LOGIN, OIDC_UNSET
+from ui import state
+from ui.auth import BAD_LOGIN, OIDC_UNSET, SIGNED_OUT
 
-PASSWORDS = {"alice": "alice-pass-1", "bob": "bob-pass-22", "chief": "chief-pass-3"}
+PASSWORDS = {
+    "alice": "alice-pass-1",
+    "bob": "bob-pass-22",
+    "chief": "chief-pass-3",
+    "dora": "dora-pass-44",
+}
 SESSION_KEY = "sk-typed-in-this-session-7731"
 
 
@@ -64,6 +71,69 @@ def test_the_sign_in_page_shows_nothing_of_the_app(accounts):
     assert not at.error
     assert at.sidebar.radio(key="page").value == "起草"
     assert any("当前用户：alice（普通用户）" in t.value for t in at.sidebar.text)
+
+
+def tab_of(at: AppTest) -> AppTest:
+    """Another tab of the same browser: a new page whose cookie holds the same session."""
+    other = AppTest.from_file(APP, default_timeout=120)
+    other.session_state["sign_in"] = at.session_state["sign_in"]
+    return other.run()
+
+
+def test_signing_out_in_one_tab_signs_out_the_other(accounts):
+    first = sign_in(new_app(), "alice")
+    second = tab_of(first)
+    assert any("当前用户：alice" in t.value for t in second.sidebar.text)
+    first.sidebar.button(key="logout").click().run()
+    assert at_sign_in_page(first)
+    second.sidebar.radio(key="page").set_value("我的草稿").run()  # its next click
+    assert not second.exception
+    assert at_sign_in_page(second)
+    assert [w.value for w in second.warning] == [SIGNED_OUT]
+    assert second.session_state["user"] == ""
+
+
+def test_a_session_revoked_elsewhere_ends_at_the_pages_next_run(accounts):
+    at = sign_in(new_app(), "bob")
+    state.sign_ins().end(at.session_state["sign_in"])  # e.g. signed out in another process
+    at.run()
+    assert at_sign_in_page(at) and [w.value for w in at.warning] == [SIGNED_OUT]
+    at = sign_in(at, "bob")
+    assert not at_sign_in_page(at)
+
+
+def test_a_user_removed_from_the_users_file_is_signed_out(accounts, users_file):
+    add_user(users_file, "erin", "erin-pass-55")
+    at = sign_in(new_app(), "erin", "erin-pass-55")
+    assert not at_sign_in_page(at)
+    remove_user(users_file, "erin")
+    at.run()
+    assert at_sign_in_page(at) and [w.value for w in at.warning] == [SIGNED_OUT]
+
+
+def test_five_wrong_passwords_lock_the_name_even_for_the_right_one(accounts):
+    at = new_app()
+    for _ in range(5):
+        sign_in(at, "dora", "not-her-password")
+        assert [e.value for e in at.error] == [BAD_LOGIN]
+    sign_in(at, "dora")
+    [told] = [e.value for e in at.error]
+    assert "错误次数过多" in told and "5 分钟后再试" in told
+    assert at_sign_in_page(at)
+    sign_in(new_app(), "alice")  # another name is not held up
+
+
+def test_signing_in_while_the_drafts_database_is_down_is_told(accounts, monkeypatch):
+    monkeypatch.setenv("PLAN_DATABASE_URL", f"postgresql://plan@127.0.0.1:{free_port()}/plan")
+    get_settings.cache_clear()
+    at = sign_in(new_app(), "alice")
+    [told] = [e.value for e in at.error]
+    assert "草稿数据库（PostgreSQL）暂时无法连接" in told
+    assert at_sign_in_page(at)
+
+
+def at_sign_in_page(at: AppTest) -> bool:
+    return any(t.key == "login_name" for t in at.text_input) and not at.sidebar.radio
 
 
 def test_each_user_sees_and_opens_only_their_own_drafts(accounts):

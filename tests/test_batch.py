@@ -16,12 +16,14 @@ import pytest
 from rag.batch.run import SUMMARY_FILE, ZIP_FILE, Batch, BatchCallbacks, write_outputs
 from rag.batch.table import TEMPLATE_HEADER, table_rows, template_bytes
 from rag.config import Settings
+from rag.drafting import service
 from rag.drafting.composer.compose import Composer
 from rag.drafting.composer.variety import BatchVariety, sample_keys
 from rag.drafting.model.providers import make_llm_config
 from rag.drafting.model.writer import ModelWriter
 from rag.errors import InputFileError
 from rag.factory import open_draft_store
+from rag.review.checks import marks_warning
 from tests.conftest import cli_library, run_cli
 
 HEADER = ["社区名称", "上级单位", "年度", "计划类型", "社区类型", "户数", "工作重点", "退役军人"]
@@ -159,6 +161,9 @@ def test_a_batch_writes_a_plan_per_valid_row_a_summary_and_a_zip(batch_setup):
         assert docx.read_bytes().startswith(b"PK") and r.file.endswith("2027年双拥工作计划.docx")
         assert store.load(r.draft_id).profile.community == r.community  # a normal draft
         assert r.sections == 5 and r.characters > 1000 and r.seconds > 0
+        # the batch warns of marks to confirm as the draft's page does
+        page_warning = marks_warning(service.findings(store.load(r.draft_id)))
+        assert r.marks_warning == page_warning and r.to_confirm > 0
     assert {i.id for i in store.list()} == {r.draft_id for r in results[:3]}
     summary, archive = write_outputs(out, results)
     sheet = openpyxl.load_workbook(summary).active
@@ -255,6 +260,7 @@ def test_cli_batch(tmp_path):
     assert done.returncode == 1, done.stderr  # a bad row: reported, the others drafted
     assert "[1/3] 第4行 坏社区：未起草。第4行 户数：应为整数" in done.stderr  # validated first
     assert "已完成 002_阳光社区2028年双拥工作计划.docx" in done.stderr
+    assert "处标记尚未处理" in done.stderr  # the page's download warning, per plan
     assert done.stdout.splitlines()[0].startswith("行号\t社区")
     assert (out / ZIP_FILE).exists() and (out / SUMMARY_FILE).exists()
     again = run_cli("batch", str(table), "--out", str(out), "--offline", "--year", "2028", env=env)

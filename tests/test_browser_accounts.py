@@ -1,7 +1,9 @@
-"""Accounts end to end: a real `streamlit run` with PLAN_AUTH=password and two users in two
-browser contexts (two browsers, as far as the server can tell). Each sees only their own drafts
-and uploads; a draft's address copied from one does not open it for the other; a wrong password
-gets a Chinese message and nothing of the app."""
+"""Accounts end to end: a real `streamlit run serve.py` with PLAN_AUTH=password and two users in
+two browser contexts (two browsers, as far as the server can tell). Each sees only their own
+drafts and uploads; a draft's address copied from one does not open it for the other; a wrong
+password gets a Chinese message and nothing of the app. A sign-in survives a refresh and holds
+in a second tab (an HttpOnly cookie no script of the page can read); 退出登录 in one tab signs
+the other out too."""
 
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ from rag.accounts import add_user
 from tests.browser import CHROMIUM, AppServer, drafts, fill_profile, wait_ready
 from tests.conftest import free_port, run_cli
 from tests.test_browser import open_library, upload
+from ui.auth import SIGNED_OUT
+from ui.session_routes import COOKIE
 
 pytestmark = [
     pytest.mark.slow,
@@ -148,3 +152,42 @@ def test_two_users_see_only_their_own_drafts_and_uploads(accounts_server, browse
     assert store.list() == []  # nothing was written without an owner
     alice_ctx.close()
     bob_ctx.close()
+
+
+def at_sign_in_page(page) -> None:
+    page.get_by_role("button", name="登录", exact=True).wait_for(timeout=60_000)
+    wait_ready(page)
+    assert sidebar(page).count() == 0
+
+
+def test_a_sign_in_survives_a_refresh_and_signing_out_in_one_tab_ends_the_other(
+    accounts_server, browser
+):
+    context = browser.new_context()
+    first = context.new_page()
+    first.goto(accounts_server.url)
+    wait_ready(first)
+    sign_in(first, "alice", "alice-pass-1")
+    signed_in(first, "alice")
+    [cookie] = [c for c in context.cookies() if c["name"] == COOKIE]
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax" and cookie["expires"] > 0
+    assert COOKIE not in first.evaluate("document.cookie")  # no script of the page reads it
+
+    first.reload()
+    signed_in(first, "alice")
+    second = context.new_page()  # another tab: signed in without a password
+    second.goto(accounts_server.url)
+    signed_in(second, "alice")
+
+    sidebar(first).get_by_role("button", name="退出登录").click()
+    at_sign_in_page(first)
+    assert not [c for c in context.cookies() if c["name"] == COOKIE]
+    # the other tab is out at its next click, and after a refresh
+    sidebar(second).get_by_text("我的草稿", exact=True).click()
+    second.get_by_text(SIGNED_OUT).wait_for(timeout=60_000)
+    at_sign_in_page(second)
+    second.reload()
+    at_sign_in_page(second)
+    first.reload()
+    at_sign_in_page(first)
+    context.close()

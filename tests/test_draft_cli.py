@@ -25,7 +25,13 @@ PROFILE = {
 def library(tmp_path_factory):
     """A small library indexed by the CLI itself (hash embeddings)."""
     root = tmp_path_factory.mktemp("cli_library")
-    corpus = small_corpus(root / "corpus", ("shuangyong_*.md",))
+    corpus = small_corpus(
+        root / "corpus",
+        (
+            "shuangyong_0*.md",
+            "shuangyong_9*.md",
+        ),
+    )
     env = {"PLAN_DATA_DIR": str(root / "data"), "PLAN_EMBEDDING": "hash"}
     done = run_cli("ingest", str(corpus), env=env)
     assert done.returncode == 0, done.stderr
@@ -67,6 +73,24 @@ def test_offline_draft_as_json(library, tmp_path):
     assert {f["kind"] for f in data["findings"]} <= {"范文数字", "社区条件", "待补充"}
     assert data["profile"]["community_type"] == "老城区"
     assert data["author"] == "阳光社区居民委员会" and data["date"] == "2027年1月8日"
+
+
+def test_the_cli_warns_of_marks_to_confirm_as_the_page_does(library, tmp_path):
+    from rag.plan.draft import Draft
+    from rag.review.checks import Finding, marks_warning
+
+    # no 落款日期 and a fact the samples do not give: marks the page would warn about
+    done = run_cli("draft", "--profile", write_profile(tmp_path, date=""), "--json", env=library)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    findings = [
+        Finding(f["section"], f["kind"], f["message"], f["items"]) for f in data["findings"]
+    ]
+    assert [f["to_confirm"] for f in data["findings"]] == [f.to_confirm for f in findings]
+    assert any(f.kind == "落款日期" and f.to_confirm for f in findings)
+    warning = marks_warning(findings)
+    assert warning and warning in done.stderr  # the page's words, with the same count
+    assert Draft.from_dict(data).title == data["title"]
 
 
 def test_offline_draft_to_markdown_and_text(library, tmp_path):

@@ -11,18 +11,9 @@ from rag.drafting.pipeline import new_draft
 from rag.errors import PlanError
 from rag.plan.draft import Draft, Passage, SectionState, Version
 from rag.plan.outlines import load_outlines
-from rag.plan.profile import make_profile
+from tests.conftest import make_test_profile
 
-PROFILE = {
-    "community": "阳光社区",
-    "parent": "杭州市西湖区北山街道",
-    "year": 2027,
-    "topic": "shuangyong",
-    "households": 2860,
-    "facts": {"退役军人": "126名"},
-    "priorities": ["完善退役军人服务站"],
-    "date": "2027年1月8日",
-}
+CHANGE = {"facts": {"退役军人": "126名"}, "priorities": ["完善退役军人服务站"]}
 P1 = Passage("shuangyong_01::00001", "shuangyong_01", "双拥工作计划", "指导思想", "拥军优属。")
 P2 = Passage("shuangyong_02::00003", "shuangyong_02", "双拥工作计划二", "工作目标", "走访慰问。")
 
@@ -36,7 +27,7 @@ def section(*texts: str) -> SectionState:
 
 
 def draft() -> Draft:
-    return new_draft(make_profile(PROFILE), Composer())
+    return new_draft(make_test_profile(**CHANGE), Composer())
 
 
 # SectionState.add / edit
@@ -148,7 +139,7 @@ def test_a_new_draft_follows_the_outline_of_its_plan_type():
     d = draft()
     outline = load_outlines()["shuangyong"]
     assert d.title == "阳光社区2027年双拥工作计划"
-    assert d.topic == "shuangyong" and d.mode == Composer.name
+    assert d.topic == "shuangyong" and d.drafted_by == Composer.name
     assert [s.title for s in d.sections] == [s.title for s in outline.sections]
     assert d.headings()[0] == f"一、{outline.sections[0].title}"
     assert all(s.versions == [] and not s.locked for s in d.sections)
@@ -169,11 +160,11 @@ def test_unlocked_lists_the_indices_of_unlocked_sections():
 
 
 def test_draft_new_takes_its_title_from_the_outline():
-    profile = make_profile({**PROFILE, "topic": "xiaofang"})
+    profile = make_test_profile(**CHANGE, topic="xiaofang")
     outline = load_outlines()["xiaofang"]
     d = Draft.new(profile, outline, "开头。", "model-x")
     assert d.title == outline.plan_title("阳光社区", 2027)
-    assert (d.topic, d.preamble, d.mode) == ("xiaofang", "开头。", "model-x")
+    assert (d.topic, d.preamble, d.drafted_by) == ("xiaofang", "开头。", "model-x")
     assert len(d.sections) == len(outline.sections)
 
 
@@ -203,11 +194,11 @@ def test_to_dict_and_from_dict_round_trip_versions_current_and_locks():
     # It is JSON, as the draft store keeps it.
     again = Draft.from_dict(json.loads(json.dumps(data, ensure_ascii=False)))
 
-    assert (again.id, again.title, again.topic, again.mode) == (
+    assert (again.id, again.title, again.topic, again.drafted_by) == (
         "abc123",
         d.title,
         "shuangyong",
-        d.mode,
+        d.drafted_by,
     )
     assert again.created == d.created and again.preamble == d.preamble
     assert again.profile == d.profile

@@ -13,6 +13,7 @@ from io import BytesIO
 import pytest
 from docx import Document
 
+from rag.drafting import service
 from rag.drafting.composer.compose import Composer
 from rag.drafting.pipeline import draft_sections, new_draft
 from rag.export.docx import GB2312_FONTS, PLAIN_FONTS, to_docx
@@ -193,6 +194,9 @@ def test_cli_exports_a_saved_draft(draft, tmp_path):
         done = run_cli("export", str(saved), "--out", str(out))
         assert done.returncode == 0, done.stderr
         assert out.stat().st_size > 1000
+        # the page's download warnings, in the same words
+        warnings = service.download_warnings(draft, service.findings(draft))
+        assert warnings and all(w in done.stderr for w in warnings)
     assert Document(str(tmp_path / "plan.docx")).paragraphs[0].text == draft.title
     bad = tmp_path / "bad.json"
     bad.write_text("[]", encoding="utf-8")

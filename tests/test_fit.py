@@ -53,3 +53,8 @@ def test_another_plan_type_s_work_is_off_topic():
     assert off_topic(unit("落实门前三包责任", "组织党员认领责任区。"), dangjian)
     assert not off_topic(unit("深化军民共建", "与驻地部队开展共建活动。"), shuangyong)
     assert "征兵" not in shuangyong and "三会一课" not in dangjian  # their own work
+
+
+def test_supervision_and_liaison_are_one_guarantee_each():
+    assert guarantees(unit("开展督查通报")) == guarantees(unit("强化检查落实")) == {"督查"}
+    assert guarantees(unit("部门联动")) == guarantees(unit("联动机制")) == {"联动"}

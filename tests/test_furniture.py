@@ -3,7 +3,7 @@
 import pytest
 
 from rag.text.clean import clean_page, clean_text, fix_phrases, normalize_placeholders
-from rag.text.furniture import RULES, strip_furniture
+from rag.text.furniture import RULES, kept_text, mark_furniture, removals
 
 PLAN = (
     "为进一步做好社区消防安全工作，结合本社区实际，特制定本计划。\n"
@@ -16,7 +16,7 @@ PLAN = (
 
 
 def _rules(text: str) -> dict[str, list[str]]:
-    removed = strip_furniture(text)[1]
+    removed = removals(mark_furniture(text))
     out: dict[str, list[str]] = {}
     for r in removed:
         out.setdefault(r.rule, []).append(r.text)
@@ -24,7 +24,7 @@ def _rules(text: str) -> dict[str, list[str]]:
 
 
 def _kept(text: str) -> str:
-    return strip_furniture(text)[0]
+    return kept_text(mark_furniture(text))
 
 
 @pytest.mark.parametrize(

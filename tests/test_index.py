@@ -137,7 +137,7 @@ def test_server_mode_ingest_and_search(tmp_path, folder, chroma_server):
 def test_a_server_whose_library_is_gone_gets_the_servers_rebuild_steps(tmp_path, chroma_server):
     import chromadb
 
-    from rag.errors import IndexError_
+    from rag.errors import LibraryIndexError
 
     settings = Settings(
         chroma_host="127.0.0.1",
@@ -147,7 +147,7 @@ def test_a_server_whose_library_is_gone_gets_the_servers_rebuild_steps(tmp_path,
     )
     store = ChunkStore.open(settings, HashEmbeddingFunction())
     chromadb.HttpClient(host="127.0.0.1", port=chroma_server).delete_collection(store.name)
-    with pytest.raises(IndexError_) as failure:
+    with pytest.raises(LibraryIndexError) as failure:
         store.count()
     message = str(failure.value)
     assert "PLAN_CHROMA_HOST" in message and "ingest --rebuild" in message

@@ -100,16 +100,16 @@ class Recorder(DraftCallbacks):
 @pytest.fixture
 def fire_only(tmp_path, store):
     """A retriever over a store holding 消防 samples only."""
-    ingest([small_corpus(tmp_path / "c", patterns=("xiaofang_*.md",))], store)
+    ingest([small_corpus(tmp_path / "c", patterns=("xiaofang_0*.md",))], store)
     assert {source_id.split("_")[0] for source_id in store.sources()} == {"xiaofang"}
-    return Retriever(store)
+    return Retriever(store).scoped("")
 
 
 @pytest.fixture
 def army_and_fire(tmp_path, store):
     """A retriever over a store holding 双拥 and 消防 samples."""
     ingest([small_corpus(tmp_path / "c")], store)
-    return Retriever(store)
+    return Retriever(store).scoped("")
 
 
 def source_topic(retriever: Retriever, passage_id: str) -> str:
@@ -178,9 +178,9 @@ def test_draft_sections_uses_the_types_own_samples_without_fallback(army_and_fir
 
 
 def test_a_single_own_passage_comes_first_and_the_rest_is_fallback(tmp_path, store):
-    patterns = ("xiaofang_*.md", "shuangyong_01.md")  # one 双拥 plan: one chunk per role
+    patterns = ("xiaofang_0*.md", "shuangyong_01.md")  # one 双拥 plan: one chunk per role
     ingest([small_corpus(tmp_path / "c", patterns=patterns)], store)
-    retriever = Retriever(store)
+    retriever = Retriever(store).scoped("")
     p = profile("shuangyong")
     passages, fallback = retrieve_passages(retriever, outline_of(p), 1, p, k=3, exclude=set())
     assert passages[0].doc_id == "shuangyong_01"

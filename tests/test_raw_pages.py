@@ -182,7 +182,7 @@ def test_non_community_documents_are_never_retrieved_for_drafting(tmp_path):
 
 def test_drafting_uses_a_prose_plan_for_the_sections_it_covers(tmp_path):
     store = _store_with(tmp_path, ["prose_plan_trad"])
-    retriever = Retriever(store)
+    retriever = Retriever(store).scoped("")
     profile = Profile(community="青石社区", topic="xiaofang", year=2027)
     outline = load_outlines()["xiaofang"]
     for index, section in enumerate(outline.sections):

@@ -15,12 +15,26 @@ QUERIES = load_queries(REPO_ROOT / "tests" / "data" / "retrieval_queries.yaml")
 def test_query_set_is_labelled_correctly():
     assert len(QUERIES) >= 30
     for q in QUERIES:
-        for doc in q.docs:
-            assert q.expect in (CORPUS / f"{doc}.md").read_text(encoding="utf-8"), q
+        assert q.answers, q
+        for doc, phrase in q.answers:
+            assert phrase in (CORPUS / f"{doc}.md").read_text(encoding="utf-8"), (q.query, doc)
     per_topic = {}
     for q in QUERIES:
         per_topic[q.topic] = per_topic.get(q.topic, 0) + 1
     assert len(per_topic) >= 12 and min(per_topic.values()) >= 3
+
+
+def test_labels_accept_listed_docs_and_further_answers(tmp_path):
+    path = tmp_path / "q.yaml"
+    path.write_text(
+        "- {query: q, topic: t, expect: 甲乙, docs: [a_01, a_02],"
+        " answers: [{doc: b_01, expect: 丙丁}]}\n",
+        encoding="utf-8",
+    )
+    (q,) = load_queries(path)
+    assert q.answers == (("a_01", "甲乙"), ("a_02", "甲乙"), ("b_01", "丙丁"))
+    assert q.answered_by("a_02", "……甲\n乙……") and q.answered_by("b_01", "丙丁")
+    assert not q.answered_by("b_01", "甲乙") and not q.answered_by("c_01", "丙丁")
 
 
 def test_hybrid_retrieval_quality(e5_index, capsys):

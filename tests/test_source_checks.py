@@ -3,6 +3,7 @@ sentence that rests on nothing but states a figure, a date or a name."""
 
 from __future__ import annotations
 
+from rag.drafting import service
 from rag.drafting.composer.compose import Composer
 from rag.drafting.pipeline import new_draft, outline_of
 from rag.index.terms import rare_terms_by_doc
@@ -107,3 +108,17 @@ def test_without_the_library_the_sample_words_check_is_skipped():
 def test_a_kind_of_thing_alone_is_no_name():
     rare = rare_terms_by_doc([("a", "配合街道武装部做好征兵工作。"), ("b", "与警卫连共建。")])
     assert "武装部" not in rare["a"] and "警卫连" in rare["b"]
+
+
+def test_the_service_checks_with_the_retrievers_rare_terms():
+    taken = source("范文", doc_id="web_01", chunk_id=WEB.id, how="原句")
+    text = "与警卫连官兵一起举办知识竞赛。"
+    draft = draft_with(Version(text, "composer", sentences=[Sentence(text, taken)], given=[WEB]))
+
+    class Library:
+        owner = ""
+        rare_terms = staticmethod(rare)
+
+    kinds = {f.kind for f in service.findings(draft, Library())}
+    assert "范文独有词" in kinds
+    assert "范文独有词" not in {f.kind for f in service.findings(draft)}

@@ -223,7 +223,7 @@ def test_a_resave_whose_index_write_fails_part_way_gives_the_earlier_chunks_back
     store, settings, monkeypatch
 ):
     import rag.index.store as chunk_store
-    from rag.errors import IndexError_
+    from rag.errors import LibraryIndexError
 
     preview = fire_preview()
     path, _ = save_upload(preview, store, settings)
@@ -239,7 +239,7 @@ def test_a_resave_whose_index_write_fails_part_way_gives_the_earlier_chunks_back
         yield from real_add(collection, rows)
 
     monkeypatch.setattr(chunk_store, "_add", vectors_fail_once)
-    with pytest.raises(IndexError_):
+    with pytest.raises(LibraryIndexError):
         save_upload(replace(preview, title="幸福社区消防计划（修订）"), store, settings)
     assert path.read_text(encoding="utf-8") == before
     assert [d.doc_id for d in list_uploads(settings)] == [path.stem]
@@ -376,7 +376,7 @@ def test_an_uploads_folder_that_cannot_be_written_is_explained_and_indexes_nothi
 
 
 def test_an_index_write_failing_part_way_leaves_no_chunk_and_no_file(store, settings):
-    from rag.errors import IndexError_
+    from rag.errors import LibraryIndexError
 
     # A real Chroma refusal after the chunk records are written: the vectors collection
     # already holds a vector of another dimension, so adding the upload's vectors fails.
@@ -385,7 +385,7 @@ def test_an_index_write_failing_part_way_leaves_no_chunk_and_no_file(store, sett
         embeddings=[[1.0, 0.0, 0.0]],
         metadatas=[{"source_id": "other", "chunk_id": "other::00000"}],
     )
-    with pytest.raises(IndexError_, match="无法写入范文库索引"):
+    with pytest.raises(LibraryIndexError, match="无法写入范文库索引"):
         save_upload(fire_preview(), store, settings)
     assert files_in(upload_dir(settings)) == []
     assert list_uploads(settings) == []

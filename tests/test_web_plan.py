@@ -69,7 +69,7 @@ def drafted(tmp_path_factory):
     ingest([small_corpus(root / "corpus", LIBRARY)], store)
     preview = preview_upload(PAGE.read_bytes(), "东关社区双拥工作计划.txt")
     path, _ = save_upload(preview, store, settings)
-    writer, retriever = Composer(), Retriever(store)
+    writer, retriever = Composer(), Retriever(store).scoped("")  # the shared library
     draft = new_draft(make_profile(PROFILE), writer)
     draft_sections(draft, retriever=retriever, writer=writer, concurrency=1)
     findings = check_draft(draft, outline_of(draft.profile), retriever.rare_terms)

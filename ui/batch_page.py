@@ -85,6 +85,11 @@ def _show_result() -> None:
     drafted = sum(1 for r in results if r.ok)
     st.subheader("汇总")
     st.caption(f"共 {len(results)} 行，已起草 {drafted} 份；每份计划也在“我的草稿”中，可逐节修改。")
+    # the warning each draft's page gives before its download, one line per plan
+    if marked := [
+        f"{r.community or f'第{r.number}行'}：{r.marks_warning}" for r in results if r.marks_warning
+    ]:
+        st.warning("\n\n".join(literal(line) for line in marked))
     st.dataframe(
         pd.DataFrame(summary_rows(results), columns=list(SUMMARY_HEADER)),
         hide_index=True,

@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from rag.errors import DraftNotFound
+from rag.errors import DraftNotFound, PlanError
 from rag.plan.store import TRASH_DAYS, DraftInfo
 from ui import state
 
@@ -22,7 +22,11 @@ def _ask(draft_id: str | None) -> None:
 
 
 def _delete(info: DraftInfo) -> None:
-    state.draft_store().delete(info.id)
+    try:
+        state.draft_store().delete(info.id)
+    except PlanError as e:  # the database is down: nothing deleted, the question stays
+        state.flash("error", str(e))
+        return
     st.session_state[state.CONFIRM_DELETE] = None
     if st.session_state[state.DRAFT_ID] == info.id:
         st.session_state[state.DRAFT_ID] = None
@@ -36,12 +40,15 @@ def _restore(info: DraftInfo) -> None:
     except DraftNotFound as e:
         state.flash("warning", str(e))
         return
+    except PlanError as e:
+        state.flash("error", str(e))
+        return
     state.flash("success", f"已恢复草稿：{info.title}")
 
 
 def describe(info: DraftInfo, when: str) -> str:
     """A draft's line: what tells it from others of the same title."""
-    mode = f" · {info.mode}" if info.mode else ""
+    mode = f" · {info.drafted_by}" if info.drafted_by else ""
     return (
         f"{info.title} · {when} {_time(info.updated)} · 已写 {info.filled}/{info.sections} 节"
         f"{mode} · 编号 {info.id}"

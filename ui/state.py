@@ -10,7 +10,14 @@ import streamlit as st
 
 from rag.config import get_settings
 from rag.errors import PlanError
-from rag.factory import Library, ModelChoice, make_writer, model_config, open_draft_store
+from rag.factory import (
+    Library,
+    ModelChoice,
+    make_writer,
+    model_config,
+    open_draft_store,
+    open_sign_ins,
+)
 from rag.factory import open_library as _open_library
 from rag.plan.outlines import load_outlines
 from ui.literal import literal
@@ -19,7 +26,10 @@ from ui.progress import BarProgress
 PAGE = "page"
 USER = "user"  # the signed-in user's name: the owner of their drafts and uploads ("": no accounts)
 USER_ROLE = "user_role"  # user or admin (an administrator shares uploads with everyone)
+SIGN_IN = "sign_in"  # the token of this page's password sign-in (checked on every run)
 DRAFT_ID = "draft_id"
+SHOWN_DRAFT = "shown_draft"  # the draft as the page last drew it (drawn while the database is down)
+UNSAVED = "unsaved"  # SHOWN_DRAFT holds changes the database has not taken yet
 FORM_ERRORS = "form_errors"
 FORM_OWNER = "form_for"  # the draft whose profile fills the form (None: a new one)
 FLASH = "flash"  # messages to show once after a rerun: [(kind, text)]
@@ -79,7 +89,10 @@ def init_state() -> None:
         PAGE: PAGES[0],
         USER: "",
         USER_ROLE: "user",
+        SIGN_IN: None,
         DRAFT_ID: None,
+        SHOWN_DRAFT: None,
+        UNSAVED: False,
         FORM_ERRORS: {},
         FORM_OWNER: None,
         FLASH: [],
@@ -144,6 +157,12 @@ def manages_library() -> bool:
 def _draft_store():
     """The drafts database (a connection per call, so sessions never share one)."""
     return open_draft_store(get_settings())
+
+
+@st.cache_resource
+def sign_ins():
+    """Password sessions and wrong-password counts, in the drafts database."""
+    return open_sign_ins(get_settings(), _draft_store())
 
 
 def draft_store():

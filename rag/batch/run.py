@@ -22,14 +22,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from rag.batch.table import TableRow
+from rag.drafting import service
 from rag.drafting.composer.variety import BatchVariety
-from rag.drafting.pipeline import draft_sections, new_draft, outline_of, run_with_events
+from rag.drafting.pipeline import run_with_events
 from rag.drafting.writer import SectionWriter
 from rag.errors import DraftNotFound, PlanError
 from rag.export.files import render, safe_filename
 from rag.export.sheets import workbook_bytes
 from rag.plan.store import DraftStore
-from rag.review.checks import check_draft
+from rag.review.checks import MARKS_WARNING
 
 STATE_FILE = "batch_state.json"
 SUMMARY_FILE = "汇总.xlsx"
@@ -54,10 +55,16 @@ class RowResult:
     seconds: float = 0.0
     error: str = ""
     resumed: bool = False
+    to_confirm: int = 0  # marks the user must confirm or change before the plan is used
 
     @property
     def ok(self) -> bool:
         return bool(self.file) and not self.error
+
+    @property
+    def marks_warning(self) -> str:
+        """The warning the page gives before a download, for this row's plan ("" if none)."""
+        return MARKS_WARNING.format(n=self.to_confirm) if self.ok and self.to_confirm else ""
 
     def findings_text(self) -> str:
         return "、".join(f"{k}{n}" for k, n in self.findings.items()) or "无"
@@ -183,13 +190,18 @@ class Batch:
         start = time.perf_counter()
         try:
             writer = writer or self.make_writer()
-            draft = new_draft(row.profile, writer)
-            draft_sections(draft, retriever=self.retriever, writer=writer)
-            draft.mode = writer.name
-            findings = check_draft(draft, outline_of(row.profile), _rare_terms(self.retriever))
+            # saved as the page saves a draft being drafted (new=False: also one with no text)
+            outcome = service.draft_plan(
+                service.start(row.profile, writer),
+                store=self.store,
+                retriever=self.retriever,
+                writer=writer,
+                new=False,
+            )
+            draft, findings = outcome.draft, outcome.findings
             name = safe_filename(f"{row.number:03d}_{draft.title}", ".docx")
             (self.out / name).write_bytes(render(draft, ".docx"))
-            draft_id = self.store.save(draft)
+            draft_id = draft.id
         except (PlanError, OSError) as e:
             error = str(e) if isinstance(e, PlanError) else f"无法写入文件：{e.strerror}"
             self._finish(RowResult(row.number, row.community, error=error))
@@ -203,6 +215,7 @@ class Batch:
             sections=sum(1 for s in draft.sections if s.text.strip()),
             characters=sum(len(s.text) for s in draft.sections),
             findings=dict(Counter(f.kind for f in findings)),
+            to_confirm=len(outcome.to_confirm),
             seconds=round(time.perf_counter() - start, 2),
         )
         self._finish(result)
@@ -275,8 +288,3 @@ def write_outputs(out: Path, results: list[RowResult]) -> tuple[Path, Path]:
                 z.write(out / r.file, r.file)
         z.write(summary, SUMMARY_FILE)
     return summary, archive
-
-
-def _rare_terms(retriever):
-    """The library's rare terms when the retriever knows them (a test's fake may not)."""
-    return getattr(retriever, "rare_terms", None)

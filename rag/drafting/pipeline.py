@@ -13,12 +13,14 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
-from rag.drafting.common import key_dates_passage, preamble, previous_passage
+from rag.drafting.own_sources import key_dates_passage, previous_passage
+from rag.drafting.retriever import Retriever, require_owner
 from rag.drafting.writer import Cancelled, DraftCallbacks, SectionJob, SectionWriter
-from rag.errors import PlanError
+from rag.errors import NoMoreVariants, PlanError
 from rag.plan.draft import Draft, Passage, Version, heading
-from rag.plan.outlines import Outline, load_outlines
+from rag.plan.outlines import Outline, Section, load_outlines
 from rag.plan.previous import PreviousPlan, with_known_names
 from rag.plan.profile import Profile
 from rag.text.zh import sentence_key, sentences
@@ -115,7 +117,25 @@ def run_with_events(
 
 
 def outline_of(profile: Profile) -> Outline:
+    """The plan type's outline as its YAML says today."""
     return load_outlines()[profile.topic]
+
+
+def outline_for(draft: Draft) -> Outline:
+    """The outline a draft is written to: its plan type's, with the draft's own sections (a
+    draft made before the plan type gained or lost a section keeps the sections it has)."""
+    outline = outline_of(draft.profile)
+    own = tuple(Section(s.title, s.role, s.purpose, s.length) for s in draft.sections)
+    return outline if own == outline.sections else replace(outline, sections=own)
+
+
+def preamble(profile: Profile, outline: Outline) -> str:
+    """The opening paragraph: purpose, basis, 特制定本计划."""
+    basis = f"{profile.parent}有关工作部署" if profile.parent else "上级有关工作部署"
+    return (
+        f"为扎实做好{profile.community}{profile.year}年{outline.work_name}，根据{basis}，"
+        f"结合社区实际，特制定本计划。"
+    )
 
 
 def new_draft(
@@ -140,7 +160,7 @@ def section_query(outline: Outline, index: int, profile: Profile, instruction: s
 
 
 def retrieve_passages(
-    retriever,
+    retriever: Retriever | None,
     outline: Outline,
     index: int,
     profile: Profile,
@@ -183,7 +203,7 @@ def retrieve_passages(
     return [Passage.from_hit(h) for h in hits], fallback
 
 
-def _preferring_type(retriever, query, k, exclude, community_type, **filters) -> list:
+def _preferring_type(retriever: Retriever, query, k, exclude, community_type, **filters) -> list:
     """The k best hits, those of the community type first when one is given."""
     hits = []
     if community_type:
@@ -219,14 +239,15 @@ def _used_sentences(draft: Draft, index: int) -> set[str]:
     }
 
 
-def _jobs(draft, indices, retriever, writer, instruction: str = ""):
+def _jobs(draft, indices, retriever: Retriever | None, writer, instruction: str = ""):
     """The sections' jobs, each yielded as soon as its passages are retrieved.
 
     A section that already has versions looks further down the ranking (the writer's
     extra_per_version for each), so regenerating it, alone or with the whole plan, can
     offer material its earlier versions did not use.
     """
-    outline = outline_of(draft.profile)
+    require_owner(retriever)  # an unscoped search would reach other users' uploads
+    outline = outline_for(draft)
     used = {p.id for i, s in enumerate(draft.sections) if i not in indices for p in _passages(s)}
     for i in indices:
         role = outline.sections[i].role
@@ -259,7 +280,7 @@ def _jobs(draft, indices, retriever, writer, instruction: str = ""):
             others=_others(draft, outline, i),
             current=section.text,
             instruction=instruction,
-            shared_terms=retriever.shared_terms() if hasattr(retriever, "shared_terms") else None,
+            shared_terms=None if retriever is None else retriever.shared_terms(),
         )
 
 
@@ -270,7 +291,7 @@ def _passages(section) -> list[Passage]:
 def draft_sections(
     draft: Draft,
     *,
-    retriever,
+    retriever: Retriever | None,
     writer: SectionWriter,
     callbacks: DraftCallbacks | None = None,
     concurrency: int | None = None,
@@ -287,18 +308,7 @@ def draft_sections(
     lock = threading.Lock()
 
     def run(job: SectionJob) -> None:
-        callbacks.section_started(job.index)
-        section = draft.sections[job.index]
-        try:
-            version = writer.write(job, on_text=lambda t: callbacks.section_text(job.index, t))
-        except PlanError as e:  # one section's failure never costs the others
-            version = Version("", writer.origin, model=writer.name, complete=False, error=str(e))
-        with lock:
-            kept = _keep(section, version)
-        if kept:
-            callbacks.section_done(job.index, version)
-        else:
-            callbacks.section_failed(job.index, version.error)
+        _run_job(draft, job, writer, callbacks, lock)
 
     concurrency = writer.concurrency if concurrency is None else concurrency
     if writer.in_order or concurrency <= 1:
@@ -313,6 +323,37 @@ def draft_sections(
     return draft
 
 
+def _run_job(
+    draft: Draft,
+    job: SectionJob,
+    writer: SectionWriter,
+    callbacks: DraftCallbacks,
+    lock: threading.Lock | None = None,
+    *,
+    nothing_new_raises: bool = False,
+) -> Version:
+    """Write one section and keep its version: the one failure policy of every path.
+
+    A writer's failure (PlanError) costs only its section: it becomes a version that carries
+    the error, kept unless it is empty over existing text (see _keep). The composer's
+    NoMoreVariants is no failure but an answer to a regeneration: raised when asked to.
+    """
+    callbacks.section_started(job.index)
+    try:
+        version = writer.write(job, on_text=lambda t: callbacks.section_text(job.index, t))
+    except PlanError as e:  # one section's failure never costs the others
+        if nothing_new_raises and isinstance(e, NoMoreVariants):
+            raise
+        version = Version("", writer.origin, model=writer.name, complete=False, error=str(e))
+    with lock or threading.Lock():
+        kept = _keep(draft.sections[job.index], version)
+    if kept:
+        callbacks.section_done(job.index, version)
+    else:
+        callbacks.section_failed(job.index, version.error)
+    return version
+
+
 def _keep(section, version: Version) -> bool:
     """Add a version unless it is an empty failure over existing text (which stays current)."""
     if not version.text.strip() and not version.complete and section.versions:
@@ -325,23 +366,18 @@ def regenerate_section(
     draft: Draft,
     index: int,
     *,
-    retriever,
+    retriever: Retriever | None,
     writer: SectionWriter,
     instruction: str = "",
     callbacks: DraftCallbacks | None = None,
 ) -> Version:
     """A new version of one section (the others untouched, the old version kept).
 
-    A failure that produced no text adds no version: the returned version carries the error.
-    The composer raises NoMoreVariants when it has nothing new to offer.
+    A writer's failure is handled as in draft_sections: a failure that produced no text adds
+    no version over existing text, and the returned version carries the error. The composer
+    raises NoMoreVariants when it has nothing new to offer.
     """
     callbacks = callbacks or DraftCallbacks()
     (job,) = _jobs(draft, [index], retriever, writer, instruction.strip())
     job.used_sentences = _used_sentences(draft, index)
-    callbacks.section_started(index)
-    version = writer.write(job, on_text=lambda t: callbacks.section_text(index, t))
-    if _keep(draft.sections[index], version):
-        callbacks.section_done(index, version)
-    else:
-        callbacks.section_failed(index, version.error)
-    return version
+    return _run_job(draft, job, writer, callbacks, nothing_new_raises=True)

@@ -14,13 +14,14 @@ from functools import lru_cache
 from pathlib import Path
 
 import chromadb
+import httpx
 import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 from chromadb.config import Settings as ChromaSettings
 
 from rag.config import Settings
-from rag.errors import IndexError_
+from rag.errors import LibraryIndexError, LibraryUnavailable
 from rag.index.embeddings import EmbeddingFunction, make_embedding_function
 from rag.index.progress import NO_PROGRESS, WRITING, Progress
 
@@ -45,20 +46,31 @@ REBUILD_SERVER = (
     "请管理员确认 Chroma 服务器正在运行且可以访问（PLAN_CHROMA_HOST、PLAN_CHROMA_PORT），"
     "再在项目目录运行 python -m rag ingest --rebuild 重建索引（范文原文、上传的范文和草稿都不受影响）。"
 )
+# A Chroma server that is stopped, restarting or out of reach (the index itself is fine).
+SERVER_DOWN = (
+    "范文库服务器（Chroma）暂时无法连接：请稍后再试；如果一直这样，请管理员确认 Chroma 服务器"
+    "正在运行且可以访问（PLAN_CHROMA_HOST、PLAN_CHROMA_PORT）。"
+)
+# What an HttpClient raises when the server is not there (httpx underneath; chromadb may pass
+# on a bare ConnectionError).
+_UNREACHABLE = (httpx.TransportError, ConnectionError)
 log = logging.getLogger(__name__)
 
 
 @contextmanager
 def _chroma(failure: str, hint: str = REBUILD) -> Iterator[None]:
-    """Any failure of Chroma (or of its folder) inside becomes an IndexError_ that says what
+    """Any failure of Chroma (or of its folder) inside becomes a LibraryIndexError that says what
     to do; the details go to the log."""
     try:
         yield
-    except IndexError_:
+    except LibraryIndexError:
         raise
+    except _UNREACHABLE as e:
+        log.warning("%s: %r", failure, e)
+        raise LibraryUnavailable(SERVER_DOWN) from e
     except Exception as e:  # chromadb raises its own, sqlite's, OS and value errors alike
         log.warning("%s: %r", failure, e)
-        raise IndexError_(f"{failure}。{hint}") from e
+        raise LibraryIndexError(f"{failure}。{hint}") from e
 
 
 @lru_cache(maxsize=8)
@@ -68,7 +80,7 @@ def _client(path: str | None, host: str | None, port: int | None) -> ClientAPI:
         try:
             return chromadb.HttpClient(host=host, port=port or 8000, settings=chroma_settings)
         except Exception as e:  # chromadb raises bare ValueError/ConnectionError variants
-            raise IndexError_(
+            raise LibraryUnavailable(
                 f"无法连接 Chroma 服务器 {host}:{port or 8000}，请确认服务已启动"
                 "（chroma run --path … --port …）或取消 PLAN_CHROMA_HOST 设置。"
             ) from e
@@ -228,7 +240,7 @@ class ChunkStore:
                     progress.step(WRITING, done, total)
                 for done in _add(self.vectors, vec_rows):
                     progress.step(WRITING, len(rows["ids"]) + done, total)
-        except IndexError_:
+        except LibraryIndexError:
             # None of the batch stays half-written: its chunks would be retrieved while no
             # file lists them (an upload's file is removed when its indexing fails).
             with _chroma("无法写入范文库索引", self.hint):

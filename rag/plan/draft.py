@@ -16,6 +16,7 @@ from rag.text.zh import cn_numeral
 MAX_VERSIONS = 20  # per section: the first and the newest; older ones in between are dropped
 MAX_SECTION_CHARS = 5000  # a section's text as the user may edit it
 MAX_INSTRUCTION_CHARS = 200  # a regeneration instruction
+COMPOSER = "离线组合"  # the offline composer's name: who drafted a draft that does not say
 
 
 @dataclass(frozen=True)
@@ -205,7 +206,9 @@ class Draft:
     profile: Profile
     preamble: str
     sections: list[SectionState]
-    mode: str = "composer"
+    # Who drafted it, shown as 起草方式: the writer's name (离线组合, or the model's). Kept
+    # under the key "mode" in stored drafts and `draft --json` files.
+    drafted_by: str = COMPOSER
     id: str = ""
     created: float = field(default_factory=time.time)
     previous: PreviousPlan | None = None  # last year's own plan: this draft's first source
@@ -223,12 +226,12 @@ class Draft:
         profile: Profile,
         outline: Outline,
         preamble: str,
-        mode: str,
+        drafted_by: str,
         previous: PreviousPlan | None = None,
     ) -> Draft:
         sections = [SectionState(s.title, s.role, s.purpose, s.length) for s in outline.sections]
         title = outline.plan_title(profile.community, profile.year)
-        return cls(title, outline.key, profile, preamble, sections, mode, previous=previous)
+        return cls(title, outline.key, profile, preamble, sections, drafted_by, previous=previous)
 
     @property
     def author(self) -> str:
@@ -251,7 +254,7 @@ class Draft:
             "id": self.id,
             "title": self.title,
             "topic": self.topic,
-            "mode": self.mode,
+            "mode": self.drafted_by,
             "created": self.created,
             "profile": self.profile.model_dump(),
             "preamble": self.preamble,
@@ -292,7 +295,8 @@ class Draft:
         if len(theirs.sections) != len(self.sections):
             return  # another outline: cannot happen to one draft id; ours stands
         if self.head() == base_head:
-            self.title, self.topic, self.mode = theirs.title, theirs.topic, theirs.mode
+            self.title, self.topic = theirs.title, theirs.topic
+            self.drafted_by = theirs.drafted_by
             self.profile, self.preamble = theirs.profile, theirs.preamble
             self.run, self.previous = theirs.run, theirs.previous
         empty = ((), None, False)
@@ -334,7 +338,7 @@ class Draft:
             profile=stored_profile(data["profile"]),
             preamble=data.get("preamble", ""),
             sections=sections,
-            mode=data.get("mode", "composer"),
+            drafted_by=data.get("mode", COMPOSER),
             id=data.get("id", ""),
             created=data.get("created", time.time()),
             previous=PreviousPlan.from_dict(data.get("previous")),

@@ -11,10 +11,15 @@ from contextlib import contextmanager
 
 import psycopg
 
-from rag.errors import PlanError
+from rag.errors import DatabaseUnavailable
 from rag.plan.store import MIGRATIONS, SqlDraftStore
 
 _MIGRATION_LOCK = 0x706C616E  # pg_advisory_xact_lock key: "plan"
+CONNECT_TIMEOUT = 5  # seconds: a stopped server refuses at once, an unreachable host does not
+UNREACHABLE = (
+    "草稿数据库（PostgreSQL）暂时无法连接：请稍后再试；如果一直这样，请管理员确认 PostgreSQL"
+    " 服务正在运行，PLAN_DATABASE_URL 中的地址和口令正确"
+)
 
 
 class PostgresDraftStore(SqlDraftStore):
@@ -25,22 +30,24 @@ class PostgresDraftStore(SqlDraftStore):
     def __init__(self, url: str, owner: str = ""):
         super().__init__(owner)
         self.url = url
-        with self._connect() as db:
+        with self._reading() as db:
             migrate(db)
 
     def _connect(self) -> psycopg.Connection:
         try:
-            return psycopg.connect(self.url, connect_timeout=10)
+            return psycopg.connect(self.url, connect_timeout=CONNECT_TIMEOUT)
         except psycopg.Error as e:
-            raise PlanError(
-                "无法连接草稿数据库（PLAN_DATABASE_URL）：请确认 PostgreSQL 服务正在运行、"
-                f"地址和口令正确（{type(e).__name__}）。"
-            ) from e
+            raise DatabaseUnavailable(f"{UNREACHABLE}（{type(e).__name__}）。") from e
 
     @contextmanager
     def _reading(self) -> Iterator[psycopg.Connection]:
-        with self._connect() as db:  # a transaction: committed on leaving, rolled back on error
-            yield db
+        """A connection in a transaction: committed on leaving, rolled back on an error; a
+        connection lost on the way (the server stopped or restarted) is DatabaseUnavailable."""
+        try:
+            with self._connect() as db:
+                yield db
+        except (psycopg.OperationalError, psycopg.InterfaceError) as e:
+            raise DatabaseUnavailable(f"{UNREACHABLE}（{type(e).__name__}）。") from e
 
     _writing = _reading  # the row a save reads stays locked (FOR UPDATE) until the commit
 

@@ -16,9 +16,10 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol, Self
 
@@ -46,7 +47,7 @@ class DraftInfo:
     id: str
     title: str
     updated: float  # for a deleted draft: when it was deleted
-    mode: str = ""
+    drafted_by: str = ""  # the writer's name (Draft.drafted_by)
     filled: int = 0  # sections with text
     sections: int = 0
 
@@ -98,6 +99,18 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE draft ADD COLUMN owner TEXT NOT NULL DEFAULT ''",
         "CREATE INDEX IF NOT EXISTS draft_owner ON draft (owner, deleted, updated)",
     ),
+    (  # signing in (rag.signin): sessions, wrong passwords, the key tokens are signed with
+        "CREATE TABLE IF NOT EXISTS sign_in_session ("
+        " id TEXT PRIMARY KEY, name TEXT NOT NULL, address TEXT NOT NULL,"
+        " created DOUBLE PRECISION NOT NULL, expires DOUBLE PRECISION NOT NULL,"
+        " revoked DOUBLE PRECISION, code TEXT, code_expires DOUBLE PRECISION)",
+        "CREATE INDEX IF NOT EXISTS sign_in_session_code ON sign_in_session (code)",
+        "CREATE TABLE IF NOT EXISTS sign_in_failure ("
+        " name TEXT NOT NULL, address TEXT NOT NULL, at DOUBLE PRECISION NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS sign_in_failure_name ON sign_in_failure (name, at)",
+        "CREATE INDEX IF NOT EXISTS sign_in_failure_address ON sign_in_failure (address, at)",
+        "CREATE TABLE IF NOT EXISTS sign_in_key (id INTEGER PRIMARY KEY, secret TEXT NOT NULL)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -134,6 +147,17 @@ class SqlDraftStore:
         if self.placeholder != "?":
             sql = sql.replace("?", self.placeholder)
         return db.execute(sql, params)
+
+    @contextmanager
+    def transaction(self, write: bool = True) -> Iterator[Callable[..., Any]]:
+        """One transaction on this database, for the tables kept beside the drafts (signing
+        in): yields run(sql, params) with ? placeholders; committed on leaving. write=False
+        for reading only (SQLite then takes no write lock)."""
+        try:
+            with self._writing() if write else self._reading() as db:
+                yield partial(self._run, db)
+        except self._errors as e:
+            raise PlanError(f"{self.failure}：{e}。请检查草稿库的磁盘空间、权限或连接。") from e
 
     def save(self, draft: Draft) -> str:
         if not draft.id:
@@ -247,7 +271,7 @@ class SqlDraftStore:
                 revision,
                 draft.title,
                 json.dumps(draft.head(), ensure_ascii=False),
-                draft.mode,
+                draft.drafted_by,
                 filled,
                 len(draft.sections),
                 draft.created,

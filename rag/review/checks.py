@@ -48,6 +48,29 @@ MIN_REPEAT = 12  # shorter sentences ("加强组织领导。") may repeat withou
 _DOUBLED = re.compile(r"([\u4e00-\u9fff]{2,4})\1")
 
 
+# Findings that mean the text says something not yet true of the community: a download
+# (page, CLI, batch) warns while any is left.
+TO_CONFIRM = frozenset(
+    {
+        "范文专名",
+        "类型用语",
+        "情况说法",
+        "社区条件",
+        "范文数字",
+        "待补充",
+        "上年数据",
+        "占位符",
+        "句子不完整",
+        "重点无内容",
+        "落款日期",
+    }
+)
+MARKS_WARNING = (
+    "还有 {n} 处标记尚未处理（范文中的名称和数字、不属于本社区的说法、"
+    "待补充的内容等，见各节下方）：下载的文件会照原样保留它们，请处理后再正式使用。"
+)
+
+
 @dataclass(frozen=True)
 class Finding:
     section: str  # the section's heading, or "全文"
@@ -55,8 +78,24 @@ class Finding:
     message: str
     items: list[str] = field(default_factory=list)
 
+    @property
+    def to_confirm(self) -> bool:
+        """The user must confirm or change these words before the plan is used."""
+        return self.kind in TO_CONFIRM
+
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {**asdict(self), "to_confirm": self.to_confirm}
+
+
+def to_confirm(findings: list[Finding]) -> list[Finding]:
+    """The findings a download warns about while they are left."""
+    return [f for f in findings if f.to_confirm]
+
+
+def marks_warning(findings: list[Finding]) -> str:
+    """The warning every way out of the app (page, CLI, batch) gives, or "" when none is left."""
+    marks = to_confirm(findings)
+    return MARKS_WARNING.format(n=len(marks)) if marks else ""
 
 
 def numbers(text: str) -> list[str]:
@@ -371,6 +410,18 @@ def _plan_findings(draft: Draft, outline: Outline) -> list[Finding]:
     for spec in outline.sections:
         if spec.title not in titles:
             findings.append(Finding("全文", "缺少章节", f"缺少“{spec.title}”一节，请补上。"))
+    # A draft made before its plan type's outline changed keeps the sections it has.
+    current = {spec.title for spec in outline.sections}
+    for head, section in zip(draft.headings(), draft.sections, strict=True):
+        if section.title not in current:
+            findings.append(
+                Finding(
+                    head,
+                    "提纲已变",
+                    f"本计划类型的提纲已没有“{section.title}”一节：本草稿仍保留它，"
+                    "请确认是否还需要（导出时照常保留）。",
+                )
+            )
     if not profile.date.strip():
         findings.append(Finding("全文", "落款日期", "落款没有日期：请在社区信息中填写落款日期。"))
     return findings

@@ -104,11 +104,6 @@ def has_pinyin(text: str) -> bool:
     return any(_is_ruby(m.group(1)) for m in _RUBY.finditer(text))
 
 
-def has_mojibake(text: str) -> bool:
-    """True when the text holds encoding debris (stray ?pinyin), kana, U+FFFD)."""
-    return bool(_MOJIBAKE_ANCHOR.search(text))
-
-
 def strip_html(text: str) -> str:
     """Remove HTML tags and their broken remnants, unescape entities."""
     return html.unescape(_HTML_TAG.sub("", text)).replace("\xa0", " ")

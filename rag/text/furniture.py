@@ -294,9 +294,3 @@ def kept_text(marked: list[list[Piece]]) -> str:
 def removals(marked: list[list[Piece]]) -> list[Removal]:
     """What the rules removed, in page order."""
     return [Removal(rule, t.strip()) for line in marked for t, rule in line if rule and t.strip()]
-
-
-def strip_furniture(text: str) -> tuple[str, list[Removal]]:
-    """The text without what a 范文 site added, and what was removed."""
-    marked = mark_furniture(text)
-    return kept_text(marked), removals(marked)

@@ -19,7 +19,10 @@ GENERIC_WORDS = frozenset(
 )
 # Kinds of activity many items share: no sign on their own that two items are about one thing.
 ACTIVITY_WORDS = frozenset(
-    "宣传 培训 保障 检查 教育 会议 制度 队伍 责任 台账 档案 氛围 力度".split()
+    "宣传 培训 保障 检查 教育 会议 制度 队伍 责任 台账 档案 氛围 力度 "
+    # … and the words of any goal or norm: 达到, 不少于, 每季度, 覆盖率
+    "达到 不少 不少于 不低于 以上 期间 每季度 每月 每年 每周 每半年 覆盖率 实现 完成 全部 做到 "
+    "办结 受理 登记".split()
 )
 _CJK = re.compile(r"^[\u4e00-\u9fff]{2,}$")
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 
-from rag.drafting.common import is_previous
 from rag.drafting.composer.adapt import Adapter
 from rag.drafting.composer.fit import foreign_words, goals_only, guarantees, off_topic
 from rag.drafting.composer.priorities import Item, about_priorities, priority_items
@@ -41,13 +40,14 @@ from rag.drafting.composer.units import (
     whole_text,
 )
 from rag.drafting.composer.variety import NoVariety
+from rag.drafting.own_sources import is_previous
 from rag.drafting.writer import SectionJob, Variety
 from rag.errors import NoMoreVariants
 from rag.plan.draft import Version
 from rag.plan.outlines import Outline, load_outlines
 from rag.plan.profile import Profile
 from rag.plan.specifics import LEADING_GROUP, RATE, rate_name
-from rag.text.similarity import same_topic, subject_words
+from rag.text.similarity import near_duplicate, same_topic, subject_words
 from rag.text.zh import cn_numeral, sentence_key
 
 MAX_SUBITEMS = 4
@@ -107,7 +107,11 @@ class Composer:
         units = [u for u in units if is_previous(u.passage) or not off_topic(u, foreign)]
         if section.role == "目标":
             units = [g for u in units if (g := u if is_previous(u.passage) else goals_only(u))]
-        subject = subject_words([u.heading for u in units if u.heading], job.outline.name)
+        # the plan's subject: in its headings, or in its goals (which have none)
+        named = [u.heading for u in units if u.heading]
+        if section.role == "目标":
+            named = [unit_text(u) for u in units]
+        subject = subject_words(named, job.outline.name)
         ledger = Ledger()
         ledger.add_units(units, adapter)
         avoid = job.avoid_units
@@ -171,8 +175,13 @@ class Composer:
                 continue  # another plan of the batch says too much of it already
             if said_once & (topics := _once_topics(unit)):
                 continue  # one leading group, one funding item, one value per rate
-            if any(similar(unit_text(unit), other) for other in chosen):
-                continue  # the same thing said in other words
+            if any(
+                similar(unit_text(unit), other)
+                or near_duplicate(unit_text(unit), other)
+                or (section.role == "目标" and same_topic(unit_text(unit), other, subject))
+                for other in chosen
+            ):
+                continue  # the same thing said in other words; one goal for one work
             body = [s for s in unit.body if sentence_key(s) not in seen]
             subs = [s for s in unit.subitems if not sentence_keys(s) & seen][:MAX_SUBITEMS]
             if not body and not subs:

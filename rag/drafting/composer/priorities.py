@@ -41,6 +41,7 @@ SYNONYMS = (
     ("矛盾纠纷", "纠纷", "调解"),
     ("防溺水", "溺水"),
     ("积分", "时间银行", "兑换"),
+    ("三会一课", "组织生活"),
 )
 # What makes a measure concrete: who does it, how often, to what standard.
 CONCRETE = re.compile(

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 
-from rag.drafting.common import is_previous, key_dates_passage
 from rag.drafting.composer.adapt import Adapter
 from rag.drafting.composer.profile_sentences import GENERIC_TERMS, to_fill
 from rag.drafting.composer.sources import outline_source
 from rag.drafting.composer.units import similar
+from rag.drafting.own_sources import is_previous, key_dates_passage
 from rag.drafting.writer import SectionJob
 from rag.errors import NoMoreVariants
 from rag.plan.draft import Passage, Version

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import difflib
 
-from rag.drafting.common import is_previous
 from rag.drafting.composer.adapt import Adapter
 from rag.drafting.composer.units import Unit
+from rag.drafting.own_sources import is_previous
 from rag.plan.draft import Passage
 from rag.plan.sources import (
     ADAPTED,

@@ -27,14 +27,19 @@ _FENCE_LIKE = re.compile(
 )
 
 
+_INCLUDE = re.compile(r"\{>([a-z_]+)\}")  # {>name}: the text of prompts/<name>.txt
+
+
 @lru_cache(maxsize=16)
 def template(name: str, folder: Path = PROMPTS_DIR) -> str:
-    """The text of prompts/<name>.txt."""
+    """The text of prompts/<name>.txt, each {>part} replaced by prompts/<part>.txt (so two
+    templates share their rules by inclusion)."""
     path = folder / f"{name}.txt"
     try:
-        return path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError as e:
         raise ConfigError(f"缺少提示词模板：{path}") from e
+    return _INCLUDE.sub(lambda m: template(m[1], folder).rstrip("\n"), text)
 
 
 def variables(text: str) -> set[str]:

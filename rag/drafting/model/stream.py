@@ -115,7 +115,6 @@ class StreamResult:
     complete: bool
     error: str = ""
     usage: dict = field(default_factory=dict)
-    attempts: int = 1
 
 
 # Finish reasons that mean the text is not whole, and what the user can do.
@@ -167,7 +166,7 @@ def stream_chat(
                         if on_text:
                             on_text(text)
                     if finish is None and clock() > due:
-                        return StreamResult(text, False, _overdue(config, text), usage, attempt)
+                        return StreamResult(text, False, _overdue(config, text), usage)
         except Exception as e:  # every failure becomes a message on this section only
             error = model_error(e, config)
             retry = error.retryable and attempt <= config.max_retries and clock() < due
@@ -186,9 +185,9 @@ def stream_chat(
                 )
             else:
                 message = str(error) + (f"（已重试 {attempt - 1} 次）" if attempt > 1 else "")
-            return StreamResult(text, False, message, usage, attempt)
+            return StreamResult(text, False, message, usage)
         if finish in UNFINISHED:
-            return StreamResult(text, False, UNFINISHED[finish], usage, attempt)
+            return StreamResult(text, False, UNFINISHED[finish], usage)
         if finish is None:
             if not text.strip() and attempt <= config.max_retries and clock() < due:
                 sleep(_backoff(config, attempt))
@@ -198,10 +197,10 @@ def stream_chat(
                 if text.strip()
                 else "模型服务没有返回任何内容：请检查模型设置后重新生成。"
             )
-            return StreamResult(text, False, message, usage, attempt)
+            return StreamResult(text, False, message, usage)
         if not text.strip():
-            return StreamResult(text, False, "模型返回了空内容：请重新生成本节。", usage, attempt)
-        return StreamResult(text, True, "", usage, attempt)
+            return StreamResult(text, False, "模型返回了空内容：请重新生成本节。", usage)
+        return StreamResult(text, True, "", usage)
 
 
 def check_connection(config: LLMConfig, chat=None) -> str:

@@ -102,6 +102,7 @@ def section_messages(job: SectionJob) -> list[tuple[str, str]]:
             **values,
             current=quoted("本节当前文本", job.current) if job.current else "（本节尚无文本）",
             instruction=job.instruction or DEFAULT_INSTRUCTION,
+            extra=_extra(job),
         )
     else:
         user = render("section", **values, extra=_extra(job))

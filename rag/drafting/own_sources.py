@@ -1,4 +1,5 @@
-"""What every writer's plan shares: the opening paragraph and the year's key dates as a source."""
+"""A plan's sources that are not library samples: its plan type's key dates in the year, and
+last year's own plan (each cited as a passage, first among a section's sources)."""
 
 from __future__ import annotations
 
@@ -6,15 +7,6 @@ from rag.plan.draft import Passage
 from rag.plan.outlines import Outline, key_dates_text
 from rag.plan.previous import PREVIOUS_PREFIX, PREVIOUS_TITLE, PreviousPlan
 from rag.plan.profile import Profile
-
-
-def preamble(profile: Profile, outline: Outline) -> str:
-    """The opening paragraph: purpose, basis, 特制定本计划."""
-    basis = f"{profile.parent}有关工作部署" if profile.parent else "上级有关工作部署"
-    return (
-        f"为扎实做好{profile.community}{profile.year}年{outline.work_name}，根据{basis}，"
-        f"结合社区实际，特制定本计划。"
-    )
 
 
 def key_dates_passage(outline: Outline, year: int) -> Passage:
