@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from rag.text.similarity import content_words, near_duplicate, same_topic, subject_words
+from rag.text.similarity import (
+    content_words,
+    near_duplicate,
+    same_topic,
+    says_again,
+    subject_words,
+)
 
 
 def test_content_words_leave_out_what_any_work_says():
@@ -35,3 +41,9 @@ def test_near_duplicates_share_most_of_their_words():
 def test_the_plan_type_s_name_is_its_subject_however_few_the_headings():
     assert "文明" in subject_words([], "文明社区创建")
     assert not same_topic("楼道文明公约", "文明阵地有效运转", subject_words([], "文明社区创建"))
+
+
+def test_a_clause_said_again_is_said_again():
+    first = "电梯全部安装电动自行车识别阻车装置，物业保安每天巡查楼道和地下车库。"
+    assert says_again(first, "在电梯轿厢内安装智能识别阻车系统，电动自行车进入电梯时自动报警。")
+    assert not says_again(first, "社区联合交警中队每季度开展一次占用消防车道专项整治。")

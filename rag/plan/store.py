@@ -321,6 +321,13 @@ class SQLiteDraftStore(SqlDraftStore):
             db.execute("PRAGMA busy_timeout=10000")
             if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
                 self._migrate(db)
+        except sqlite3.DatabaseError as e:  # not OperationalError: the file is no database
+            if not isinstance(e, sqlite3.OperationalError):
+                raise PlanError(
+                    f"草稿库文件已损坏，无法读取（{self.path.name}）：请管理员从备份恢复，"
+                    "或把它移走后重新打开页面（会新建一个空的草稿库）。"
+                ) from e
+            raise PlanError(f"无法打开草稿库：{e}。请检查数据目录的磁盘空间和写入权限。") from e
         except (OSError, sqlite3.Error) as e:
             raise PlanError(f"无法打开草稿库：{e}。请检查数据目录的磁盘空间和写入权限。") from e
         return db

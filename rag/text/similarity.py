@@ -77,3 +77,12 @@ def near_duplicate(a: str, b: str) -> bool:
         return True
     x, y = content_words(a), content_words(b)
     return len(x & y) >= 3 and len(x & y) / min(len(x), len(y)) >= 0.5
+
+
+def says_again(a: str, b: str) -> bool:
+    """Whether one sentence says again what another says, as a whole or in one of its
+    clauses (电梯全部安装电动自行车识别阻车装置 / 在电梯轿厢内安装智能识别阻车系统)."""
+    if near_duplicate(a, b):
+        return True
+    clauses = [[c for c in re.split(r"[，；：。]", t) if len(c) >= 8] for t in (a, b)]
+    return any(near_duplicate(x, y) for x in clauses[0] for y in clauses[1])

@@ -2,9 +2,10 @@
 
 Passages are cut into units (units.py), the units are adapted to the profile (adapt.py), and
 a section takes units round-robin across its passages until it reaches its length, skipping
-items that repeat a chosen heading and sentences another section already says. The user's
-priorities come first (priorities.py); 时间安排 is the calendar's (schedule.py), 基本情况 the
-profile's (profile_sentences.py). Regenerating passes the units earlier versions used, so the
+items about the same work as a chosen one and sentences another section already says. The
+user's priorities come first (priorities.py), then fewer items the profile did not ask for;
+what fits each section (goals, one item per guarantee, the plan type's own work) is fit.py's;
+时间安排 is the calendar's (schedule.py), 基本情况 the profile's (profile_sentences.py). Regenerating passes the units earlier versions used, so the
 next version takes the next-best ones, until no fresh material is left. In a batch, a shared
 variety (variety.py) keeps the plans from copying each other.
 """
@@ -161,7 +162,7 @@ class Composer:
                 for h, _, _ in items
             ):
                 continue  # the same work as an item already there
-            if section.role == "任务措施":
+            if section.role == "任务措施" and not is_previous(unit.passage):
                 if about_priorities(unit, job, subject):
                     continue  # a priority's work, which its own item holds
                 extra = len(items) - len(job.profile.priorities)
@@ -262,7 +263,7 @@ def goal_marks(job: SectionJob, said: list[str], subject: frozenset[str]) -> lis
             for k, v in job.profile.facts.items()
             if k in head or head in k or same_topic(k, head)
         ]
-        base = f"涉及本社区{'、'.join(facts)}，" if facts else ""
+        base = f"涉及{'、'.join(facts)}，" if facts else ""  # 本社区社区戒毒… would stutter
         marks.append(
             (
                 "",

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 
 from rag.drafting.composer.profile_sentences import fact_phrase, priority_head, to_fill
 from rag.drafting.composer.units import REFERS_BACK, Unit, similar, split_heading
+from rag.drafting.own_sources import is_previous
 from rag.drafting.writer import SectionJob, Variety
 from rag.plan.outlines import Outline
-from rag.text.similarity import ACTIVITY_WORDS, GENERIC_WORDS, near_duplicate, same_topic
+from rag.plan.specifics import assumed_conditions
+from rag.text.similarity import ACTIVITY_WORDS, GENERIC_WORDS, same_topic, says_again
 from rag.text.tokens import tokenize, word_frequency
 from rag.text.zh import sentence_key, sentences
 
@@ -108,7 +110,7 @@ def priority_items(
     """An item per priority, in the profile's order; never filled with a stock sentence."""
     items = []
     pool = [
-        (s, heading)
+        (s, heading, is_previous(u.passage))
         for u in units
         for heading, part in [(u.heading, b) for b in u.body]
         + [(u.heading + split_heading(sub)[0].rstrip("。"), sub) for sub in u.subitems]
@@ -126,17 +128,25 @@ def priority_items(
         head = want.head
         scored = sorted(
             (
-                (score, n, s)
-                for n, (s, heading) in enumerate(pool)
+                # what another kind of community has (房东, 物业) comes after the rest, and
+                # only to make up the two sentences a priority gets
+                # last year's own plan first: its sentences are the user's own
+                (
+                    score + 5 * own - 3 * (assumed := bool(assumed_conditions(s, job.profile))),
+                    n,
+                    s,
+                    assumed,
+                )
+                for n, (s, heading, own) in enumerate(pool)
                 if s not in taken and (score := want.score(s, heading, subject))
             ),
             key=lambda x: (-x[0], variety.used(x[2]), x[1]),
         )
         body: list[str] = []
-        for _, _, s in scored:
-            if len(body) == MAX_SENTENCES:
+        for _, _, s, assumed in scored:
+            if len(body) == MAX_SENTENCES or (assumed and len(body) >= 2):
                 break
-            if variety.allows(s) and not any(similar(s, b) or near_duplicate(s, b) for b in body):
+            if variety.allows(s) and not any(similar(s, b) or says_again(s, b) for b in body):
                 body.append(s)
         taken.update(body)
         variety.add("\n".join(body))
