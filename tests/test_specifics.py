@@ -51,6 +51,13 @@ from tests.conftest import CORPUS
         ("擦亮“老师傅”志愿服务品牌。", ["擦亮", "老师傅"]),
         ("组建“银发互助队”，开展结对帮扶。", ["银发互助队"]),
         ("开设“小小雷锋”亲子志愿岗。", ["小小雷锋"]),
+        # garrisons and military bodies, another community's anniversaries, named pairs
+        ("二是打“智力拥军”牌，与警卫连官兵一起举办知识竞赛。", ["智力拥军", "警卫连"]),
+        ("联合市军分区、消防中队、警卫营开展活动。", ["市军分区", "消防中队", "警卫营"]),
+        ("邀请86321部队官兵讲授国防知识。", ["86321部队"]),
+        ("以与驻地部队共建30周年为契机，深化军民共建。", ["共建30周年"]),
+        ("社区与武警中队结对共建。", ["社区与武警中队结对"]),
+        ("社区党委与警卫营党支部结对，开展支部共建。", ["社区党委与警卫营党支部结对"]),
     ],
 )
 def test_a_samples_own_names_brands_and_claims_are_found(text, found):
@@ -70,6 +77,10 @@ def test_a_samples_own_names_brands_and_claims_are_found(text, found):
         "借助部队力量，邀请官兵参与应急演练。",
         "由社区党委书记任组长，居委会主任任副组长。",
         "发挥“五老”作用，开展青少年思想道德教育。",
+        # the nation's anniversaries are the calendar's; pairs of roles name nobody
+        "庆祝建军100周年，纪念新中国成立78周年。",
+        "组织党员与困难家庭结对帮扶。",
+        "社区与驻地部队结对共建，组织民兵连开展训练。",
     ],
 )
 def test_what_any_community_may_say_is_not_specific(text):

@@ -26,6 +26,7 @@ from rag.plan.profile import make_profile, profile_errors
 from ui import edited, state, unsaved
 from ui.literal import literal
 from ui.profile_form import profile_form
+from ui.sources_view import package_button, sources_view
 
 OFFLINE_INSTRUCTION = (
     "离线组合时，修改要求用来挑选与之相关的范文材料；在“时间安排”一节，会把要求的事项补到对应的节点，"
@@ -258,6 +259,7 @@ def section_view(draft: Draft, index: int, findings) -> None:
             for p in version.passages if version else []:
                 st.text(f"《{p.title}》 · {p.section or '开头'}")
                 st.text(p.text[:160] + ("……" if len(p.text) > 160 else ""))
+        sources_view(draft, index, findings)
         with st.expander(f"版本历史（{len(section.versions)}）"):
             for n, v in enumerate(section.versions):
                 when = dt.datetime.fromtimestamp(v.created).strftime("%m-%d %H:%M")
@@ -311,9 +313,9 @@ def export_buttons(draft: Draft, findings: list) -> None:
     st.subheader("导出")
     for warning in service.download_warnings(draft, findings):
         st.warning(literal(warning))  # it names the sections
-    cols = st.columns(3)
+    cols = st.columns(4)
     for col, (suffix, label, mime) in zip(
-        cols,
+        cols[:3],
         (
             (
                 ".docx",
@@ -333,6 +335,7 @@ def export_buttons(draft: Draft, findings: list) -> None:
             mime=mime,
             key=f"dl{suffix}",
         )
+    package_button(cols[3], draft, findings)
 
 
 def current_draft() -> Draft | None:

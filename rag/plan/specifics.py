@@ -83,6 +83,8 @@ _BRAND = re.compile(
     r"|[“‘「]([\u4e00-\u9fff]{2,8}(?:食堂|学堂|讲堂|书屋|驿站|课堂|之家|工作室|超市|银行|书院|"
     r"队|团|小组|互助组|展室|专栏|小程序|门牌|日|柜))[”’」]"
     r"|《([\u4e00-\u9fff]{2,12}(?:护照|手册|指南|读本|承诺书|公约))》"
+    # the card a sample says it plays: 打“智力拥军”牌
+    r"|[“‘「]([\u4e00-\u9fff]{2,8})[”’」](?=牌)"
 )
 # Claims a sample makes about itself.
 _CLAIM = re.compile(
@@ -108,6 +110,28 @@ _CLAIM = re.compile(
     r"是(?:本|我)?社区(?:面临|存在)的主要(?:风险|问题|困难|矛盾)"
 )
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+# A military unit or body near another community: 警卫连, 武警中队, 消防三中队, 86321部队,
+# 市军分区 (民兵连 and 驻地部队 are any community's).
+MILITARY_UNIT = re.compile(
+    r"(?:武警|警卫|消防|边防|特勤|侦察|通信|工兵|炮兵|装甲|防化|舟桥|雷达|导弹|守备|海警)"
+    r"[一二三四五六七八九十\d]{0,3}(?:连|营|团|旅|中队|大队|支队|分队)"
+    r"|\d{4,6}部队|市?(?:军分区|警备区)"
+    r"|[一二三四五六七八九十\d]+(?:连|营|团|旅|师)(?=官兵|战士|指战员|全体|党支部)"
+)
+# Another community's anniversary (共建30周年, 成立10周年); the nation's (建军100周年) is the
+# calendar's, and its number is checked as a figure.
+_ANNIVERSARY = re.compile(
+    r"(?:共建|结对|建连|建队|建营|建站|成立|创建|组建|挂牌|建成|落成|开馆|建校|建院)?"
+    r"(?:\d+|[一二三四五六七八九十百]+)周年"
+)
+_NATIONAL = re.compile(
+    r"建军|建党|建国|建团|新中国|共和国|抗战|抗日|反法西斯|改革开放|长征|诞辰|人民军队|红军|辛亥|五四"
+)
+# Two parties paired (东关社区与武警中队结对): a fact of one community when a side is named.
+_PAIR = re.compile(
+    r"[\u4e00-\u9fff“”\d]{2,16}?(?:与|和|同)[\u4e00-\u9fff“”\d]{2,16}?"
+    r"(?:结对|结成对子|结成帮扶对子|签订共建协议|结为共建)"
+)
 # Words of a kind of community that a word list cannot hold (原机械厂, 原纺织厂).
 _TYPE_PATTERNS = {"单位型社区": re.compile(r"原[\u4e00-\u9fff]{1,4}(?:厂|矿|公司)")}
 # Schools named by a number or a common school name: 第二中学, 实验小学.
@@ -221,8 +245,9 @@ def _named_places(words: list[tuple[str, str]]) -> list[str]:
     return found
 
 
-def specifics(text: str) -> list[Specific]:
-    """The words of a text that only one community can say of itself, in order of appearance."""
+def specifics(text: str, pairs: bool = True) -> list[Specific]:
+    """The words of a text that only one community can say of itself, in order of appearance;
+    a pair (X与Y结对) stands for the names it holds unless `pairs` is false."""
     plain = re.sub(r"[^\u4e00-\u9fff]", "，", text)
     words = tagged(plain)
     found = [Specific(w, "地名" if t == "ns" else "人名") for w, t in words if is_proper_name(w, t)]
@@ -231,9 +256,16 @@ def specifics(text: str) -> list[Specific]:
     found += [
         Specific(name, "品牌")
         for m in _BRAND.finditer(text)
-        if (name := m[1] or m[2] or m[3]) not in NOT_NAMES
+        if (name := m[1] or m[2] or m[3] or m[4]) not in NOT_NAMES
     ]
     found += [Specific(m[0], "说法") for m in _CLAIM.finditer(text)]
+    found += [Specific(m[0], "单位") for m in MILITARY_UNIT.finditer(text)]
+    found += [
+        Specific(m[0], "说法")
+        for m in _ANNIVERSARY.finditer(text)
+        if not _NATIONAL.search(text[max(0, m.start() - 10) : m.end()])
+    ]
+    found += _pairs(text, found) if pairs else []
     seen: set[str] = set()
     ordered = []
     for s in sorted(found, key=lambda s: text.find(s.word)):
@@ -241,6 +273,16 @@ def specifics(text: str) -> list[Specific]:
             seen.add(s.word)
             ordered.append(s)
     return ordered
+
+
+def _pairs(text: str, found: list[Specific]) -> list[Specific]:
+    """ "X与Y结对" where a side names somebody (a unit, a place, a brand): the pair is a fact of
+    one community, reported whole in place of its names."""
+    return [
+        Specific(m[0], "说法")
+        for m in _PAIR.finditer(text)
+        if any(s.word in m[0] for s in found) or quoted_terms(m[0])
+    ]
 
 
 def type_words(text: str, community_type: str | None) -> list[str]:

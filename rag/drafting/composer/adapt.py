@@ -15,11 +15,13 @@ from rag.plan.outlines import Outline
 from rag.plan.profile import Profile
 from rag.plan.specifics import (
     BRAND_NOUN,
+    MILITARY_UNIT,
     NOT_NAMES,
     foreign_specifics,
     is_proper_name,
     profile_text,
     quoted_terms,
+    specifics,
 )
 from rag.text.tokens import tagged
 from rag.text.zh import ACTION, OLD_DATA, OLD_FIGURE, PLACEHOLDER, is_fragment, sentence_key
@@ -52,6 +54,26 @@ _LIST_INTRO = re.compile(r"^[^，。；：]{0,12}(?:是|如下|以下|包括|有
 _OLD_MARK = OLD_DATA.replace("，", "")  # the mark while a sentence is cut at its commas
 # Another community's brand before what it names: "巧手匠"志愿服务队 → 志愿服务队.
 _QUOTED_BRAND = re.compile(rf"[“‘「]([\u4e00-\u9fff]{{2,8}})[”’」](?={BRAND_NOUN})")
+
+# What starts an item of a list in running text (一是, 二是要, 首先, 其次) and the motto that may
+# follow it (二是打“智力拥军”牌，): no sentence of a plan starts with them.
+_ENUMERATOR = re.compile(
+    r"^(?:[一二三四五六七八九十]+是要?|首先|其次|再次|最后|第[一二三四五六七八九十]+|另一方面|一方面)"
+    r"[，、：:]?"
+)
+_MOTTO = re.compile(
+    r"^(?:打好?|念好|唱好|下好|做好|写好|用好|擦亮)[“「‘][^”」’]{2,10}[”」’]"
+    r"(?:牌|经|戏|棋|文章|名片)[，；：]"
+)
+# Another community's garrison, with where it is: 驻地警卫连, 市军分区.
+_UNIT_HERE = re.compile(rf"(?:驻地|驻区|驻军|辖区|附近|周边)?(?P<unit>{MILITARY_UNIT.pattern})")
+_ORGANS = "党委|党总支|党支部|居委会|两委"
+# A school named by its street or village or a school name (解放路小学, 实验小学), not by
+# whose it is (厂属幼儿园: a kind of community's, which the checks mark).
+_NAMED_SCHOOL = re.compile(
+    r"(?:[路街巷村镇里湾桥山河湖门庄苑城]|第[一二三四五六七八九十]+|实验|育才|育英|明德|外国语)"
+    r"(小学|中学|学校|幼儿园)$"
+)
 
 
 @dataclass(frozen=True)
@@ -144,6 +166,25 @@ class Adapter:
         text = re.sub(rf"(?:×{{2}}|某某)({_INSTITUTION})", r"辖区\1", text)
         return text
 
+    def generic_roles(self, text: str) -> str:
+        """Another community's garrison, schools, street office and own name said by their role
+        (驻地部队, 辖区学校, the user's street, 本社区); the profile's own names stay."""
+        own = self.own_text
+        text = _UNIT_HERE.sub(lambda m: m[0] if m["unit"] in own else _unit_role(m["unit"]), text)
+        for s in specifics(text, pairs=False):
+            word = s.word
+            if s.kind != "单位" or word in own:
+                continue
+            if school := _NAMED_SCHOOL.search(word):
+                role = "辖区幼儿园" if school[1] == "幼儿园" else "辖区学校"
+                text = re.sub(rf"(?:辖区)?{re.escape(word)}", role, text)
+            elif f"{word}街道" in text:
+                text = text.replace(f"{word}街道", self.places.street or "街道")
+            elif word.endswith("社区"):
+                text = re.sub(rf"{re.escape(word)}(?={_ORGANS})", "社区", text)
+                text = re.sub(rf"^{re.escape(word)}", "本社区", text)
+        return text
+
     def clause_ok(self, clause: str, topic_check: bool) -> bool:
         """Whether a clause (after placeholder replacement) says nothing of another place."""
         if PLACEHOLDER.search(clause):
@@ -219,7 +260,8 @@ class Adapter:
         return text
 
     def _adapted_clauses(self, sentence: str, topic_check: bool, min_length: int) -> str | None:
-        sentence = self.replace_placeholders(sentence.strip())
+        sentence = _MOTTO.sub("", _ENUMERATOR.sub("", sentence.strip()))
+        sentence = self.generic_roles(self.replace_placeholders(sentence))
         sentence = _QUOTED_BRAND.sub(self._generic_brand, sentence)
         if self._ones_own_terms(sentence):
             return None
@@ -258,3 +300,10 @@ class Adapter:
             return None
         # A sentence that names, claims or speaks as another community goes whole.
         return None if foreign_specifics(text, self.profile) else text
+
+
+def _unit_role(unit: str) -> str:
+    """What any community may call a garrison or military body: 驻地部队, 武装部, 消防救援站."""
+    if unit.endswith(("军分区", "警备区")):
+        return "武装部"
+    return "辖区消防救援站" if unit.startswith("消防") else "驻地部队"
