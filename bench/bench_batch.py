@@ -20,7 +20,7 @@ from rag.batch.run import Batch
 from rag.batch.table import TableRow
 from rag.config import REPO_ROOT, Settings
 from rag.drafting.composer.compose import Composer
-from rag.drafting.composer.variety import sample_keys
+from rag.drafting.composer.variety import UNSAMPLED_ROLES, BatchVariety, sample_keys
 from rag.drafting.model.writer import ModelWriter
 from rag.drafting.pipeline import draft_sections, new_draft, outline_of
 from rag.index.embeddings import HashEmbeddingFunction
@@ -63,13 +63,19 @@ def rows(n: int) -> list[TableRow]:
 
 
 def sample_sentences(draft) -> set[str]:
-    return set().union(*(sample_keys(s.text) for s in draft.sections if s.role != "安排"))
+    """The sentences of a plan that may come from samples, as the batch's variety counts them
+    (the schedule is the calendar's)."""
+    return set().union(
+        *(sample_keys(s.text) for s in draft.sections if s.role not in UNSAMPLED_ROLES)
+    )
 
 
-def shares(plans: list[set[str]]) -> tuple[float, float]:
-    """(mean, max) share of two plans' sample sentences that are the same, by the smaller."""
+def shares(plans: list[set[str]]) -> tuple[float, float, int]:
+    """(mean, max) share of two plans' sample sentences that are the same, by the smaller, and
+    the number of pairs at or above the cap."""
     values = [len(a & b) / max(1, min(len(a), len(b))) for a, b in itertools.combinations(plans, 2)]
-    return statistics.mean(values), max(values)
+    over = sum(v >= BatchVariety.MAX_SHARED for v in values)
+    return statistics.mean(values), max(values), over
 
 
 def run_batch(
@@ -109,8 +115,8 @@ def offline(batch_rows, retriever) -> None:
     print(
         f"  = {wall / slowest:.1f}x the slowest single plan; sum of single plans {sum(t for t, _ in alone):.2f}s"
     )
-    b_mean, b_max = shares(batch_plans)
-    a_mean, a_max = shares(alone_plans)
+    b_mean, b_max, b_over = shares(batch_plans)
+    a_mean, a_max, a_over = shares(alone_plans)
     print(
         f"  sample sentences per plan: batch {statistics.mean(map(len, batch_plans)):.1f}, "
         f"one by one {statistics.mean(map(len, alone_plans)):.1f}"
@@ -119,8 +125,16 @@ def offline(batch_rows, retriever) -> None:
         f"  shared by two plans (of the smaller): batch mean {b_mean:.0%} max {b_max:.0%}; "
         f"one by one mean {a_mean:.0%} max {a_max:.0%}"
     )
-    marks = sum(r.findings.get("待补充", 0) for r in results) / len(results)
-    print(f"  【待补充】 findings per plan in the batch: {marks:.1f}")
+    cap = f"{BatchVariety.MAX_SHARED:.0%}"
+    print(
+        f"  pairs sharing {cap} or more: batch {b_over}, one by one {a_over} "
+        f"(of {len(batch_plans) * (len(batch_plans) - 1) // 2})"
+    )
+    marks = [r.findings.get("待补充", 0) for r in results]
+    print(
+        f"  【待补充】 findings per plan in the batch: mean {statistics.mean(marks):.1f}, "
+        f"max {max(marks)}"
+    )
 
 
 def model(batch_rows, retriever, token_delay: float, workers: int) -> None:

@@ -233,6 +233,16 @@ def test_plans_of_one_batch_do_not_copy_each_other(batch_setup):
     assert sum(batch_shared) < 0.7 * sum(alone_shared)
 
 
+def test_every_two_plans_of_a_batch_share_under_the_cap_of_the_smaller(batch_setup):
+    retriever, store, out = batch_setup
+    rows = table_rows(csv_bytes(good_rows(6)), "t.csv")
+    results = Batch(rows, out, retriever=retriever, make_writer=Composer, store=store).run()
+    keys = [sample_sentences(store.load(r.draft_id)) for r in results]
+    for a, b in itertools.combinations(keys, 2):
+        assert len(a & b) < BatchVariety.MAX_SHARED * min(len(a), len(b))
+    assert all(r.findings.get("待补充", 0) <= 2 for r in results)  # not by leaving plans empty
+
+
 def test_a_model_drafts_several_communities_at_once_within_bounds(batch_setup, fake_llm):
     retriever, store, out = batch_setup
     fake_llm.add(piece_delay=0.01)

@@ -3,6 +3,8 @@ prefer what the earlier plans said least; writers say whether they draft a batch
 
 from __future__ import annotations
 
+import math
+
 from rag.drafting.composer.compose import Composer
 from rag.drafting.composer.variety import BatchVariety, NoVariety, sample_keys
 from rag.drafting.model.providers import make_llm_config
@@ -40,10 +42,26 @@ def test_a_batch_variety_counts_earlier_plans_and_caps_what_they_share():
     assert (
         variety.used(A + B) == 2 and variety.used("社区组织居民开展文体活动，丰富精神生活。") == 0
     )
-    assert variety.allows(A)  # 1 of at least 30 sentences
-    variety.FULL_PLAN = 3  # a tiny "full plan": 30% of 3 sentences is under one
+    # by the smaller plan: 1 of the earlier plan's 3 sentences is over 30%
     assert not variety.allows(A)
     assert variety.allows("社区组织居民开展文体活动，丰富精神生活。")
+
+
+def test_a_batch_variety_caps_the_share_of_a_full_plan_and_of_its_own_text():
+    variety = BatchVariety()
+    variety.start_plan()
+    many = [f"社区第{n}项双拥工作每季度开展一次并建立工作台账备查。" for n in range(40)]
+    variety.add("".join(many))
+    variety.start_plan()
+    cap = math.ceil(BatchVariety.MAX_SHARED * BatchVariety.FULL_PLAN)  # 5 of at least 16
+    assert variety.allows("".join(many[: cap - 1])) and not variety.allows("".join(many[:cap]))
+    variety.FULL_PLAN = 3  # a tiny "full plan": 30% of 3 sentences is under one
+    assert not variety.allows(many[0])
+    variety.FULL_PLAN = BatchVariety.FULL_PLAN
+    for sentence in many[: cap + 3]:  # a text is asked about with what the plan already says
+        if variety.allows(sentence):
+            variety.add(sentence)
+    assert len(variety.current) == cap - 1
 
 
 def test_writers_say_how_a_batch_drafts_them():

@@ -24,7 +24,7 @@ from pathlib import Path
 from rag.batch.table import TableRow
 from rag.drafting import edited as round_trip
 from rag.drafting import service
-from rag.drafting.composer.variety import BatchVariety
+from rag.drafting.composer.variety import UNSAMPLED_ROLES, BatchVariety
 from rag.drafting.pipeline import run_with_events
 from rag.drafting.writer import SectionWriter
 from rag.errors import DraftNotFound, PlanError
@@ -182,7 +182,8 @@ class Batch:
                     continue
                 variety.start_plan()
                 for section in draft.sections:
-                    variety.add(section.text)
+                    if section.role not in UNSAMPLED_ROLES:
+                        variety.add(section.text)
 
     def _draft(self, row: TableRow, writer: SectionWriter | None) -> None:
         if self.stop.is_set():

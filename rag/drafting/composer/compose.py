@@ -38,7 +38,6 @@ from rag.drafting.composer.units import (
     similar_heading,
     split_heading,
     unit_text,
-    whole_text,
 )
 from rag.drafting.composer.variety import NoVariety
 from rag.drafting.own_sources import is_previous
@@ -172,8 +171,6 @@ class Composer:
             kinds = guarantees(unit) if section.role == "保障" and unit.is_item else set()
             if kinds & guaranteed:
                 continue  # one item per guarantee: 经费 and 资金 are one
-            if not self.variety.allows(whole_text(unit)):
-                continue  # another plan of the batch says too much of it already
             if said_once & (topics := _once_topics(unit)):
                 continue  # one leading group, one funding item, one value per rate
             if any(
@@ -187,8 +184,11 @@ class Composer:
             subs = [s for s in unit.subitems if not sentence_keys(s) & seen][:MAX_SUBITEMS]
             if not body and not subs:
                 continue
+            said = "\n".join([unit.heading, *body, *subs])  # as the plan says it: a line each
+            if not self.variety.allows(said):
+                continue  # another plan of the batch says too much of it already
             seen.update(k for s in body + subs for k in sentence_keys(s))
-            self.variety.add("\n".join([unit.heading, *body, *subs]))
+            self.variety.add(said)
             said_once |= topics
             guaranteed |= kinds
             chosen.append(unit_text(unit))

@@ -146,7 +146,9 @@ def priority_items(
         for _, _, s, assumed in scored:
             if len(body) == MAX_SENTENCES or (assumed and len(body) >= 2):
                 break
-            if variety.allows(s) and not any(similar(s, b) or says_again(s, b) for b in body):
+            if variety.allows("\n".join([*body, s])) and not any(  # with what it joins
+                similar(s, b) or says_again(s, b) for b in body
+            ):
                 body.append(s)
         taken.update(body)
         variety.add("\n".join(body))

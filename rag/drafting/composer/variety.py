@@ -9,6 +9,9 @@ from __future__ import annotations
 from rag.text.zh import sentence_key, sentences, unnumbered
 
 MIN_SHARED_SENTENCE = 12  # shorter sentences (加强组织领导。) may be any plan's
+# Sections a batch's variety does not count: the schedule is the calendar's key dates, the same
+# in every plan of a plan type, not a sample's sentences.
+UNSAMPLED_ROLES = frozenset({"安排"})
 
 
 class NoVariety:
@@ -29,13 +32,14 @@ class NoVariety:
 
 class BatchVariety:
     """What the plans of one batch said, so that they do not copy each other: the next plan
-    prefers sentences fewer plans used, and takes no sample sentence that would make more than
-    MAX_SHARED of a full plan's sentences (FULL_PLAN, or its own when it has more) the same as
-    an earlier plan's. A small library then gives later plans fewer sample sentences: what is
-    missing is marked 【待补充】 like anything the library cannot give."""
+    prefers sentences fewer plans used, and takes no sample sentence that would make MAX_SHARED
+    or more of the smaller plan's sentences the same as an earlier plan's (the earlier plan's
+    count is known; this plan's is taken as at least FULL_PLAN). A small library then gives
+    later plans fewer sample sentences: what is missing is marked 【待补充】 like anything the
+    library cannot give."""
 
     MAX_SHARED = 0.3
-    FULL_PLAN = 30  # sample sentences of a full plan: the share is of at least so many
+    FULL_PLAN = 16  # sample sentences a plan has at least (20-30 in full): the share is of so many
 
     def __init__(self):
         self.counts: dict[str, int] = {}
@@ -56,8 +60,10 @@ class BatchVariety:
         """Whether the current plan may say a text and still share few sentences with each
         earlier plan."""
         taken = self.current | sample_keys(text)
-        limit = self.MAX_SHARED * max(len(taken), self.FULL_PLAN)
-        return all(len(taken & plan) <= limit for plan in self.plans)
+        size = max(len(taken), self.FULL_PLAN)  # this plan's, when it is drafted in full
+        return all(
+            len(taken & plan) < self.MAX_SHARED * min(size, len(plan)) for plan in self.plans
+        )
 
     def add(self, text: str) -> None:
         """The current plan says a text."""
