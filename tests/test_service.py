@@ -193,3 +193,21 @@ def test_drafting_refuses_a_retriever_not_scoped_to_an_owner(hash_index, profile
     # scoped, the same library drafts
     outcome = service.draft_plan(draft, store=None, retriever=scoped, writer=TitleWriter())
     assert not outcome.failures
+
+
+def test_findings_without_the_librarys_rare_terms_while_its_server_is_down(hash_index, profile):
+    from rag.drafting.composer.compose import Composer
+    from rag.errors import LibraryUnavailable
+
+    _, _, retriever = hash_index
+    draft = service.start(profile(), Composer())
+    pipeline.draft_sections(draft, retriever=retriever, writer=Composer())
+    asked = []
+
+    class DownLibrary:
+        def rare_terms(self, doc_id):
+            asked.append(doc_id)
+            raise LibraryUnavailable("范文库服务器（Chroma）暂时无法连接")
+
+    found = service.findings(draft, DownLibrary())  # the page still draws, with every check
+    assert asked and found == service.findings(draft, None)  # but the library's own words

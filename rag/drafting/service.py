@@ -26,7 +26,7 @@ from rag.drafting.pipeline import (
 from rag.drafting.previous import read_previous as read_previous_upload
 from rag.drafting.retriever import Retriever
 from rag.drafting.writer import DraftCallbacks, SectionWriter
-from rag.errors import PlanError
+from rag.errors import PlanError, ServiceUnavailable
 from rag.plan.draft import MAX_SECTION_CHARS, Draft, SectionState, Version
 from rag.plan.previous import PreviousPlan
 from rag.plan.profile import Profile
@@ -76,7 +76,10 @@ def findings(draft: Draft, retriever: object | None = None) -> list[Finding]:
     """Every check's findings on a draft, against its plan type's current outline; with the
     library's retriever, also a sample's own words (its rare terms) still said."""
     rare_terms = getattr(retriever, "rare_terms", None)
-    return check_draft(draft, outline_of(draft.profile), rare_terms)
+    try:
+        return check_draft(draft, outline_of(draft.profile), rare_terms)
+    except ServiceUnavailable:  # the library's server is down: the page still shows the draft
+        return check_draft(draft, outline_of(draft.profile), None)
 
 
 def download_warnings(draft: Draft, found: list[Finding]) -> list[str]:
