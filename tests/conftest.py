@@ -216,9 +216,8 @@ def browser():
 # ---- PostgreSQL (tests/postgres.py) --------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def postgres():
-    """A real PostgreSQL server on 127.0.0.1 for the session."""
+def _postgres_server():
+    """Start a PostgreSQL server on a free port, yield it, stop it (skip where none is installed)."""
     from tests.postgres import PostgresServer, pg_bin
 
     if pg_bin() is None:
@@ -226,6 +225,12 @@ def postgres():
     server = PostgresServer(free_port()).start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL server on 127.0.0.1 for the session."""
+    yield from _postgres_server()
 
 
 # ---- a Chroma server (`chroma run`) ----------------------------------------------------------
@@ -275,13 +280,7 @@ def chroma_server(tmp_path):
 @pytest.fixture
 def own_postgres():
     """A PostgreSQL of this test's own (the session's server is never stopped)."""
-    from tests.postgres import PostgresServer, pg_bin
-
-    if pg_bin() is None:
-        pytest.skip("PostgreSQL is not installed here (.ci/run installs Debian's postgresql)")
-    server = PostgresServer(free_port()).start()
-    yield server
-    server.stop()
+    yield from _postgres_server()
 
 
 @pytest.fixture
